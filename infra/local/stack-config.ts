@@ -1,0 +1,81 @@
+/**
+ * Where every part of the local stack listens, and where it keeps its files.
+ *
+ * One source of truth for ports, credentials and folders, read by the stack CLI, the ERP seeder,
+ * the connector command and the tests. Every port can be overridden by an environment variable
+ * so the stack can live beside another Kafka or database on the same machine.
+ */
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+
+export interface PortSetting {
+  readonly env: string;
+  readonly fallback: number;
+  readonly what: string;
+}
+
+export const portSettings = {
+  kafka: { env: 'SYNCLINE_KAFKA_PORT', fallback: 9092, what: 'Kafka broker' },
+  kafkaController: { env: 'SYNCLINE_KAFKA_CONTROLLER_PORT', fallback: 9093, what: 'Kafka KRaft controller' },
+  connect: { env: 'SYNCLINE_CONNECT_PORT', fallback: 8083, what: 'Kafka Connect REST API' },
+  registry: { env: 'SYNCLINE_REGISTRY_PORT', fallback: 8081, what: 'Schema registry (Apicurio)' },
+  erpPostgres: { env: 'SYNCLINE_ERP_PG_PORT', fallback: 5433, what: 'ERP PostgreSQL' },
+  erpMariadb: { env: 'SYNCLINE_ERP_MARIADB_PORT', fallback: 3307, what: 'ERP MariaDB' },
+} as const satisfies Record<string, PortSetting>;
+
+export type PortName = keyof typeof portSettings;
+
+export function port(name: PortName, env: NodeJS.ProcessEnv = process.env): number {
+  const setting: PortSetting = portSettings[name];
+  const raw = env[setting.env];
+  if (raw === undefined || raw === '') return setting.fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1 || value > 65535) {
+    throw new Error(`${setting.env}=${raw} is not a TCP port (expected an integer from 1 to 65535)`);
+  }
+  return value;
+}
+
+/** Loopback only: the local stack is never reachable from another machine. */
+export const host = '127.0.0.1';
+
+/** Runtime state (data folders, logs, pid files): inside the clone, git-ignored. */
+export const stateDir = process.env.SYNCLINE_STACK_DIR ?? join(repoRoot, '.stack');
+
+/** Downloads, shared by every clone on the machine (Maven's own cache is ~/.m2). */
+export const cacheDir = process.env.SYNCLINE_CACHE_DIR ?? join(homedir(), '.cache', 'syncline');
+
+export const kafkaBrokers = (): string[] => [`${host}:${port('kafka')}`];
+export const connectUrl = (): string => `http://${host}:${port('connect')}`;
+export const registryUrl = (): string => `http://${host}:${port('registry')}/apis/ccompat/v7`;
+
+/** Credentials of the local, loopback-only databases. Not secrets: sample values for a dev stack. */
+export const erpPostgres = () => ({
+  host,
+  port: port('erpPostgres'),
+  database: 'erp',
+  /** The ERP application's own login (owns the erp schema through the erp_owner group). */
+  user: 'erp_app',
+  password: 'erp_app',
+  /** Superuser created by initdb, used only by the stack and tests for setup. */
+  adminUser: 'syncline',
+  adminPassword: 'syncline',
+  /** Debezium's login: REPLICATION, member of erp_owner so it can manage its filtered publication. */
+  cdcUser: 'debezium',
+  cdcPassword: 'debezium',
+});
+
+export const erpMariadb = () => ({
+  host,
+  port: port('erpMariadb'),
+  database: 'erp',
+  user: 'erp_app',
+  password: 'erp_app',
+  adminUser: 'root',
+  adminPassword: 'syncline',
+  cdcUser: 'debezium',
+  cdcPassword: 'debezium',
+});
