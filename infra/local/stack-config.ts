@@ -74,7 +74,8 @@ export const erpMariadb = () => ({
   database: 'erp',
   user: 'erp_app',
   password: 'erp_app',
-  adminUser: 'root',
+  /** Created by the stack with every privilege (root stays socket-only). */
+  adminUser: 'syncline',
   adminPassword: 'syncline',
   cdcUser: 'debezium',
   cdcPassword: 'debezium',
