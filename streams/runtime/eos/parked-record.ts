@@ -1,0 +1,49 @@
+/**
+ * The dead-letter record the engine writes for a parked input: the reason (code and operator
+ * sentence), where the input was (topic, partition, offset) and the input itself, so an operator
+ * can read why, fix it and resend it. Value of every `*.dlq.v1` topic written by processors.
+ */
+import type { Parked } from '../processor.ts';
+
+export interface ParkedRecord {
+  readonly processor: string;
+  readonly code: string;
+  readonly message: string;
+  readonly sku: string | null;
+  readonly channel: string | null;
+  readonly sourceTopic: string;
+  readonly sourcePartition: number;
+  readonly sourceOffset: string;
+  readonly sourceKey: string | null;
+  /** The input value as text (UTF-8), or base64 when it is not valid UTF-8; null for a tombstone. */
+  readonly sourceValue: string | null;
+  readonly sourceValueEncoding: 'utf8' | 'base64';
+  readonly parkedAtMs: number;
+}
+
+export interface ParkedInput {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string;
+  readonly key: string | null;
+  readonly raw: Buffer | null;
+}
+
+export function parkedRecord(processor: string, reason: Parked, input: ParkedInput, nowMs: number): ParkedRecord {
+  const text = input.raw?.toString('utf8') ?? null;
+  const isUtf8 = input.raw === null || Buffer.from(text ?? '', 'utf8').equals(input.raw);
+  return {
+    processor,
+    code: reason.code,
+    message: reason.message,
+    sku: reason.sku ?? null,
+    channel: reason.channel ?? null,
+    sourceTopic: input.topic,
+    sourcePartition: input.partition,
+    sourceOffset: input.offset,
+    sourceKey: input.key,
+    sourceValue: input.raw === null ? null : isUtf8 ? text : input.raw.toString('base64'),
+    sourceValueEncoding: isUtf8 ? 'utf8' : 'base64',
+    parkedAtMs: nowMs,
+  };
+}

@@ -1,0 +1,167 @@
+/**
+ * Runs a processor as a member of a Kafka consumer group, exactly once: the group's tasks (one per
+ * partition number) are spread over the running instances by the co-partitioned assigner, and each
+ * task commits outputs, dead letters and input offsets in one Kafka transaction.
+ *
+ * Commit cadence: `commitIntervalMs` 0 commits after every fetched batch (lowest latency); a larger
+ * value keeps a task's transaction open across batches until it is that old (fewer, larger
+ * transactions: more throughput, more latency). A timer commits transactions left open when input
+ * pauses.
+ */
+import type { Admin, Consumer, ICustomPartitioner, Kafka } from 'kafkajs';
+import type { Logger } from 'pino';
+import type { Codecs } from '../codec/topic-codec.ts';
+import { coPartitionedAssigner } from '../kafka/co-partitioned-assigner.ts';
+import type { EngineMetrics } from '../metrics.ts';
+import type { Processor } from '../processor.ts';
+import { Task } from './task.ts';
+
+export interface ProcessingOptions {
+  readonly kafka: Kafka;
+  readonly groupId: string;
+  readonly processor: Processor;
+  readonly codecs: Codecs;
+  readonly stateDir: string;
+  readonly metrics: EngineMetrics;
+  readonly logger: Logger;
+  readonly createPartitioner: ICustomPartitioner;
+  readonly commitIntervalMs: number;
+  readonly transactionTimeoutMs?: number;
+  readonly sessionTimeoutMs?: number;
+  /** How long a fetch may wait for data: the floor of latency when input is sparse. */
+  readonly maxWaitTimeMs?: number;
+}
+
+export interface RunningProcessor {
+  /** Task ids this instance runs now. */
+  tasks(): number[];
+  stop(): Promise<void>;
+}
+
+export async function runProcessor(options: ProcessingOptions): Promise<RunningProcessor> {
+  const { kafka, groupId, processor, logger } = options;
+  const log = logger.child({ processor: processor.name, group: groupId });
+  const tasks = new Map<number, Promise<Task>>();
+  const admin: Admin = kafka.admin();
+  await admin.connect();
+
+  const consumer: Consumer = kafka.consumer({
+    groupId,
+    // The default, stated because exactly-once depends on it: aborted transactions are never seen.
+    readUncommitted: false,
+    partitionAssigners: [coPartitionedAssigner(() => [...tasks.keys()])],
+    sessionTimeout: options.sessionTimeoutMs ?? 10_000,
+    heartbeatInterval: 1_000,
+    maxWaitTimeInMs: options.maxWaitTimeMs ?? 100,
+    retry: { retries: 10 },
+  });
+
+  const dependencies = {
+    kafka,
+    admin,
+    groupId,
+    processor,
+    codecs: options.codecs,
+    stateDir: options.stateDir,
+    metrics: options.metrics,
+    logger: log,
+    createPartitioner: options.createPartitioner,
+    transactionTimeoutMs: options.transactionTimeoutMs ?? 60_000,
+    seek: (topic: string, partition: number, offset: string) => consumer.seek({ topic, partition, offset }),
+  };
+
+  const assigned = new Map<number, { topic: string; partition: number }[]>();
+
+  function startTask(id: number, inputs: { topic: string; partition: number }[]): void {
+    const starting = Task.start(dependencies, id, inputs);
+    starting.catch((error: unknown) => {
+      log.error({ err: error, task: id }, 'task failed to start');
+      if (tasks.get(id) === starting) tasks.delete(id);
+    });
+    tasks.set(id, starting);
+  }
+
+  async function stopTask(id: number): Promise<void> {
+    const starting = tasks.get(id);
+    tasks.delete(id);
+    if (!starting) return;
+    const task = await starting.catch(() => undefined);
+    if (task) await task.lock.run(() => task.stop());
+  }
+
+  // The assignment arrives with GROUP_JOIN: start new tasks, stop the ones that moved away.
+  consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+    const assignment = payload.memberAssignment;
+    const wanted = new Map<number, { topic: string; partition: number }[]>();
+    for (const [topic, partitions] of Object.entries(assignment)) {
+      for (const partition of partitions) wanted.set(partition, [...(wanted.get(partition) ?? []), { topic, partition }]);
+    }
+    for (const id of [...tasks.keys()]) if (!wanted.has(id)) void stopTask(id);
+    assigned.clear();
+    for (const [id, inputs] of wanted) assigned.set(id, inputs);
+    consumer.resume(Object.entries(assignment).map(([topic, partitions]) => ({ topic, partitions })));
+    for (const [id, inputs] of wanted) if (!tasks.has(id)) startTask(id, inputs);
+    log.info({ tasks: [...wanted.keys()].sort((a, b) => a - b) }, 'assignment');
+  });
+
+  // A crash (a failed transaction closes its task and throws) makes kafkajs restart the consumer,
+  // which rejoins the group: forget every task so each starts again from its last commit.
+  consumer.on(consumer.events.CRASH, ({ payload }) => {
+    log.warn({ err: payload.error, restart: payload.restart }, 'consumer crashed');
+    for (const id of [...tasks.keys()]) void stopTask(id);
+  });
+
+  await consumer.subscribe({ topics: [...processor.inputTopics], fromBeginning: true });
+  await consumer.run({
+    autoCommit: false,
+    eachBatchAutoResolve: false,
+    eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+      if (!isRunning() || isStale()) return;
+      const starting = tasks.get(batch.partition);
+      if (!starting) {
+        // Its start failed (logged); try again, this batch will be fetched again after the seek.
+        const inputs = assigned.get(batch.partition);
+        if (inputs) startTask(batch.partition, inputs);
+        return;
+      }
+      const task = await starting;
+      // The task moved its partitions' positions when it started: this batch may be stale now.
+      if (isStale()) return;
+      if (!task.running) {
+        const inputs = assigned.get(task.id) ?? [];
+        if (task.fenced) {
+          // Another instance runs this task now; wait for the group to tell us our new assignment.
+          consumer.pause(inputs.map(({ topic, partition }) => ({ topic, partitions: [partition] })));
+        } else {
+          startTask(task.id, inputs);
+        }
+        return;
+      }
+      const last = await task.lock.run(() => task.handleBatch(batch, heartbeat, options.commitIntervalMs));
+      if (last !== undefined) resolveOffset(last);
+      await heartbeat();
+    },
+  });
+
+  const timer = setInterval(
+    () => {
+      for (const starting of tasks.values()) {
+        void starting
+          .then((task) => (task.running && task.due(options.commitIntervalMs) ? task.lock.run(() => task.commit()) : undefined))
+          .catch((error: unknown) => log.error({ err: error }, 'timed commit failed'));
+      }
+    },
+    Math.max(50, options.commitIntervalMs),
+  );
+
+  return {
+    tasks: () => [...tasks.keys()].sort((a, b) => a - b),
+    async stop() {
+      clearInterval(timer);
+      await consumer.stop();
+      await Promise.all([...tasks.keys()].map(stopTask));
+      await consumer.disconnect();
+      await admin.disconnect();
+    },
+  };
+}

@@ -1,0 +1,370 @@
+/**
+ * One task of a processor: one partition number across its input topics, with its own
+ * transactional producer, local state store and Kafka transaction.
+ *
+ * A batch is decoded, processed against the task's state, and its outputs, dead letters and input
+ * offsets go to Kafka in one transaction; only after that commit are the state changes written to
+ * the local store with the offsets they reflect. The producer's transactional id is fixed per task
+ * (`<group>-task-<n>`), so whichever instance starts the task next fences a zombie (kafkajs sends
+ * offsets without the consumer generation of KIP-447; fencing rests on that id alone).
+ *
+ * Lifecycle: starting -> running -> closed. Any failure of a transaction closes the task and is
+ * rethrown: the consumer restarts, rejoins the group, and the task starts again from the last
+ * commit, which is always consistent.
+ */
+import type { Admin, Batch, ICustomPartitioner, IHeaders, Kafka, Message, Producer, Transaction } from 'kafkajs';
+import type { Logger } from 'pino';
+import type { Codecs } from '../codec/topic-codec.ts';
+import { isFencing, SynclineError } from '../errors.ts';
+import { commitTimeOf, onlyLineage } from '../lineage-headers.ts';
+import type { EngineMetrics } from '../metrics.ts';
+import type { Emission, InputRecord, Parked, Processor } from '../processor.ts';
+import { TaskState } from '../state/task-state.ts';
+import { TaskStore, topicPartition } from '../state/task-store.ts';
+import { parkedRecord } from './parked-record.ts';
+import { restorePlan, type PartitionOffsets } from './restore-plan.ts';
+import { TaskLock } from './task-lock.ts';
+
+export interface TaskDependencies {
+  readonly kafka: Kafka;
+  readonly admin: Admin;
+  readonly groupId: string;
+  readonly processor: Processor;
+  readonly codecs: Codecs;
+  readonly stateDir: string;
+  readonly metrics: EngineMetrics;
+  readonly logger: Logger;
+  readonly createPartitioner: ICustomPartitioner;
+  readonly transactionTimeoutMs: number;
+  /** Move the consumer's position of one input partition (the engine's consumer). */
+  readonly seek: (topic: string, partition: number, offset: string) => void;
+  readonly now?: () => number;
+}
+
+type TaskPhase = 'starting' | 'running' | 'closed';
+
+interface Pending {
+  readonly messages: Map<string, Message[]>;
+  /** Next offset to read per input partition, as of this transaction's records. */
+  readonly offsets: Map<string, { topic: string; partition: number; offset: string }>;
+  readonly commitTimes: number[];
+  readonly parked: Map<string, number>;
+}
+
+const emptyPending = (): Pending => ({ messages: new Map(), offsets: new Map(), commitTimes: [], parked: new Map() });
+
+function textHeaders(headers: IHeaders | undefined): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    if (value === undefined) continue;
+    const first = Array.isArray(value) ? value[0] : value;
+    if (first !== undefined) result[name] = first.toString();
+  }
+  return result;
+}
+
+export class Task {
+  readonly lock = new TaskLock();
+  private phase: TaskPhase = 'starting';
+  private wasFenced = false;
+  private transaction: Transaction | undefined;
+  private transactionOpenedAt = 0;
+  private pending: Pending = emptyPending();
+  private readonly checkpoint = new Map<string, string>();
+  private readonly replayUntil = new Map<string, bigint>();
+  private readonly log: Logger;
+  private readonly now: () => number;
+
+  private constructor(
+    readonly id: number,
+    private readonly deps: TaskDependencies,
+    private readonly producer: Producer,
+    private readonly store: TaskStore,
+    private readonly state: TaskState,
+  ) {
+    this.log = deps.logger.child({ task: id });
+    this.now = deps.now ?? Date.now;
+  }
+
+  static async start(deps: TaskDependencies, id: number, inputs: ReadonlyArray<{ topic: string; partition: number }>): Promise<Task> {
+    const { processor } = deps;
+    const store = TaskStore.open(`${deps.stateDir}/${deps.groupId}`, id, processor.stateSignature);
+    const producer = deps.kafka.producer({
+      transactionalId: `${deps.groupId}-task-${id}`,
+      idempotent: true,
+      maxInFlightRequests: 1,
+      transactionTimeout: deps.transactionTimeoutMs,
+      createPartitioner: deps.createPartitioner,
+    });
+    try {
+      // Connecting a transactional producer runs InitProducerId: from here on, an older instance
+      // of this task (a zombie) can no longer commit.
+      await producer.connect();
+    } catch (error) {
+      await store.close();
+      throw error;
+    }
+    const task = new Task(id, deps, producer, store, new TaskState(store));
+    try {
+      await task.planRestore(inputs);
+    } catch (error) {
+      await task.close();
+      throw error;
+    }
+    task.phase = 'running';
+    return task;
+  }
+
+  private async planRestore(inputs: ReadonlyArray<{ topic: string; partition: number }>): Promise<void> {
+    const topics = [...new Set(inputs.map((i) => i.topic))];
+    const committed = await this.deps.admin.fetchOffsets({ groupId: this.deps.groupId, topics });
+    const saved = this.store.checkpoint();
+    const partitions = new Map<string, PartitionOffsets>();
+    for (const { topic, partition } of inputs) {
+      const offset = committed.find((t) => t.topic === topic)?.partitions.find((p) => p.partition === partition)?.offset;
+      const tp = topicPartition(topic, partition);
+      partitions.set(tp, { committed: offset === undefined || offset === '-1' ? undefined : offset, checkpoint: saved?.get(tp) });
+    }
+    const plan = restorePlan(partitions);
+    if (plan.wipe) {
+      this.log.warn({ store: this.store.path }, 'local state does not match the committed offsets; rebuilding it from Kafka');
+      this.store.wipe();
+    } else if (saved) {
+      for (const [tp, offset] of saved) this.checkpoint.set(tp, offset);
+    }
+    const lowWatermarks = new Map<string, bigint>();
+    for (const topic of topics) {
+      for (const { partition, low } of await this.deps.admin.fetchTopicOffsets(topic)) {
+        lowWatermarks.set(topicPartition(topic, partition), BigInt(low));
+      }
+    }
+    // Every input partition is moved to where this task must start, whatever the consumer's
+    // position was: the committed offset, or earlier to replay into state. Batches fetched before
+    // the move are stale and skipped.
+    for (const { topic, partition } of inputs) {
+      const tp = topicPartition(topic, partition);
+      const replay = plan.replay.get(tp);
+      const low = lowWatermarks.get(tp) ?? 0n;
+      const committedOffset = partitions.get(tp)?.committed;
+      const from = replay ? BigInt(replay.from) : committedOffset !== undefined ? BigInt(committedOffset) : low;
+      const start = from < low ? low : from;
+      if (replay && start < BigInt(replay.until)) this.replayUntil.set(tp, BigInt(replay.until));
+      this.deps.seek(topic, partition, start.toString());
+    }
+    if (this.replayUntil.size > 0) {
+      this.log.info({ replay: Object.fromEntries([...this.replayUntil].map(([tp, until]) => [tp, until.toString()])) }, 'restoring local state');
+    }
+  }
+
+  get running(): boolean {
+    return this.phase === 'running';
+  }
+
+  /** Closed because another instance started this task: it must not be restarted here unasked. */
+  get fenced(): boolean {
+    return this.wasFenced;
+  }
+
+  /** Processes one fetched batch; returns the offset to resolve in the consumer (the last message). */
+  async handleBatch(batch: Batch, heartbeat: () => Promise<void>, commitIntervalMs: number): Promise<string | undefined> {
+    if (this.phase !== 'running') throw new SynclineError('WRONG_STATE', `task ${this.id} is ${this.phase}`);
+    const tp = topicPartition(batch.topic, batch.partition);
+    const started = this.now();
+    const { processor, metrics } = this.deps;
+    let last: string | undefined;
+    let replayed = 0;
+    for (const message of batch.messages) {
+      const until = this.replayUntil.get(tp);
+      const replaying = until !== undefined && BigInt(message.offset) < until;
+      if (until !== undefined && !replaying) await this.finishReplay(tp);
+      if (replaying && this.transaction) await this.commit();
+      const record = await this.decode(batch, message, replaying);
+      const next = (BigInt(message.offset) + 1n).toString();
+      if (replaying) {
+        if (record !== undefined) this.safeProcess(record.input, true);
+        this.checkpoint.set(tp, next);
+        replayed += 1;
+      } else {
+        await this.ensureTransaction();
+        if (record !== undefined) {
+          for (const emission of this.safeProcess(record.input, false)) await this.emit(emission, record.input, message);
+        }
+        this.pending.offsets.set(tp, { topic: batch.topic, partition: batch.partition, offset: next });
+        metrics.recordsIn.inc({ processor: processor.name, topic: batch.topic });
+      }
+      last = message.offset;
+      if (replayed > 0 && replayed % 5000 === 0) await heartbeat();
+    }
+    if (replayed > 0) {
+      this.store.commit(this.state.takeChanges(), this.checkpoint);
+      metrics.restoredRecords.inc({ processor: processor.name }, replayed);
+      const until = this.replayUntil.get(tp);
+      if (until !== undefined && last !== undefined && BigInt(last) + 1n >= until) await this.finishReplay(tp);
+    }
+    if (this.transaction && this.now() - this.transactionOpenedAt >= commitIntervalMs) await this.commit();
+    metrics.batchSeconds.observe({ processor: processor.name }, (this.now() - started) / 1000);
+    return last;
+  }
+
+  private finishReplay(tp: string): Promise<void> {
+    this.replayUntil.delete(tp);
+    this.store.commit(this.state.takeChanges(), this.checkpoint);
+    this.log.info({ partition: tp }, 'local state restored');
+    return Promise.resolve();
+  }
+
+  private async decode(batch: Batch, message: Batch['messages'][number], replaying: boolean) {
+    const key = message.key === null || message.key === undefined ? null : message.key.toString();
+    const headers = textHeaders(message.headers);
+    const raw = message.value === null || message.value === undefined ? null : Buffer.from(message.value);
+    let value: unknown = null;
+    try {
+      value = raw === null ? null : await this.deps.codecs.input(batch.topic).decode(raw);
+    } catch (error) {
+      // Parked when first seen; a replay only rebuilds state.
+      if (replaying) return undefined;
+      const reason: Parked = {
+        code: 'DECODE_FAILED',
+        message: `the record at ${batch.topic}/${batch.partition}@${message.offset} could not be decoded: ${(error as Error).message}`,
+      };
+      await this.ensureTransaction();
+      await this.park(reason, { topic: batch.topic, partition: batch.partition, offset: message.offset, key, raw });
+      return undefined;
+    }
+    const input: InputRecord = {
+      topic: batch.topic,
+      partition: batch.partition,
+      offset: message.offset,
+      key,
+      value,
+      headers,
+      timestampMs: Number(message.timestamp),
+    };
+    return { input, raw };
+  }
+
+  /** A processor that throws on one record parks that record; the line goes on (invariant 5). */
+  private safeProcess(input: InputRecord, restoring: boolean): readonly Emission[] {
+    try {
+      return this.deps.processor.process(input, { state: this.state, restoring });
+    } catch (error) {
+      if (restoring) return [];
+      this.log.error({ err: error, topic: input.topic, partition: input.partition, offset: input.offset }, 'processor failed on a record; parking it');
+      return [{ kind: 'park', reason: { code: 'PROCESSING_FAILED', message: `processing ${input.topic}/${input.partition}@${input.offset} failed: ${(error as Error).message}` } }];
+    }
+  }
+
+  private async emit(emission: Emission, input: InputRecord, message: Batch['messages'][number]): Promise<void> {
+    const raw = message.value === null || message.value === undefined ? null : Buffer.from(message.value);
+    const source = { topic: input.topic, partition: input.partition, offset: input.offset, key: input.key, raw };
+    if (emission.kind === 'park') return this.park(emission.reason, source);
+    const { record } = emission;
+    let value: Buffer | null = null;
+    try {
+      value = record.value === null ? null : await this.deps.codecs.output(record.topic).encode(record.value);
+    } catch (error) {
+      const reason: Parked = {
+        code: 'SCHEMA_VIOLATION',
+        message: `the ${record.topic} record for key ${record.key} does not fit the topic's schema: ${(error as Error).message}`,
+      };
+      return this.park(reason, source);
+    }
+    const headers = record.headers ?? onlyLineage(input.headers);
+    this.append(record.topic, { key: record.key, value, headers });
+    const commitTime = commitTimeOf(headers);
+    if (commitTime !== undefined) this.pending.commitTimes.push(commitTime);
+  }
+
+  private async park(reason: Parked, source: { topic: string; partition: number; offset: string; key: string | null; raw: Buffer | null }): Promise<void> {
+    const { processor } = this.deps;
+    const topic = processor.dlqTopic(reason);
+    const value = await this.deps.codecs.output(topic).encode(parkedRecord(processor.name, reason, source, this.now()));
+    this.append(topic, { key: reason.sku ?? source.key ?? `${source.topic}/${source.partition}@${source.offset}`, value, headers: {} });
+    this.pending.parked.set(reason.code, (this.pending.parked.get(reason.code) ?? 0) + 1);
+    this.log.warn({ code: reason.code, sku: reason.sku, channel: reason.channel, topic: source.topic, offset: source.offset }, reason.message);
+  }
+
+  private append(topic: string, message: Message): void {
+    let messages = this.pending.messages.get(topic);
+    if (!messages) {
+      messages = [];
+      this.pending.messages.set(topic, messages);
+    }
+    messages.push(message);
+  }
+
+  private async ensureTransaction(): Promise<void> {
+    if (this.transaction) return;
+    this.transaction = await this.producer.transaction();
+    this.transactionOpenedAt = this.now();
+  }
+
+  /**
+   * Sends the transaction's outputs and input offsets and commits; then, and only then, writes the
+   * state changes and their checkpoint to the local store.
+   */
+  async commit(): Promise<void> {
+    const transaction = this.transaction;
+    if (!transaction) return;
+    const { processor, metrics, groupId } = this.deps;
+    const pending = this.pending;
+    const started = this.now();
+    try {
+      const topicMessages = [...pending.messages].map(([topic, messages]) => ({ topic, messages }));
+      if (topicMessages.length > 0) await transaction.sendBatch({ topicMessages, acks: -1 });
+      const byTopic = new Map<string, { partition: number; offset: string }[]>();
+      for (const { topic, partition, offset } of pending.offsets.values()) {
+        byTopic.set(topic, [...(byTopic.get(topic) ?? []), { partition, offset }]);
+      }
+      await transaction.sendOffsets({
+        consumerGroupId: groupId,
+        topics: [...byTopic].map(([topic, partitions]) => ({ topic, partitions })),
+      });
+      await transaction.commit();
+    } catch (error) {
+      metrics.transactionsAborted.inc({ processor: processor.name, reason: (error as { type?: string }).type ?? (error as Error).name });
+      this.wasFenced = isFencing(error);
+      this.log.error({ err: error }, 'transaction failed; the task restarts from its last commit');
+      await transaction.abort().catch(() => undefined);
+      await this.close();
+      throw error;
+    } finally {
+      this.transaction = undefined;
+      this.pending = emptyPending();
+    }
+    for (const [tp, { offset }] of pending.offsets) this.checkpoint.set(tp, offset);
+    this.store.commit(this.state.takeChanges(), this.checkpoint);
+    const committedAt = this.now();
+    metrics.commitSeconds.observe({ processor: processor.name }, (committedAt - started) / 1000);
+    for (const [topic, messages] of pending.messages) metrics.recordsOut.inc({ processor: processor.name, topic }, messages.length);
+    for (const [code, count] of pending.parked) metrics.recordsParked.inc({ processor: processor.name, code }, count);
+    for (const commitTime of pending.commitTimes) {
+      metrics.endToEndSeconds.observe({ processor: processor.name }, Math.max(0, committedAt - commitTime) / 1000);
+    }
+    metrics.stateRows.set({ processor: processor.name, task: String(this.id) }, this.store.size());
+  }
+
+  /** Whether a transaction has been open for at least `intervalMs` (the engine's commit timer). */
+  due(intervalMs: number): boolean {
+    return this.transaction !== undefined && this.now() - this.transactionOpenedAt >= intervalMs;
+  }
+
+  /** Commits what is pending (on a clean stop or a revoke), then releases producer and store. */
+  async stop(): Promise<void> {
+    if (this.phase === 'closed') return;
+    try {
+      await this.commit();
+    } catch {
+      // commit() already closed the task and logged why.
+    }
+    await this.close();
+  }
+
+  private async close(): Promise<void> {
+    if (this.phase === 'closed') return;
+    this.phase = 'closed';
+    this.state.discard();
+    await this.producer.disconnect().catch(() => undefined);
+    await this.store.close().catch(() => undefined);
+  }
+}
