@@ -80,9 +80,24 @@ export function skuOfKey(key: string): string {
 
 /** A canonical record in flight: key, value (null = tombstone, the row is gone) and lineage. */
 export type CanonicalRecord =
-  | { readonly entity: 'product'; readonly key: string; readonly value: Product | null; readonly lineage: Lineage }
-  | { readonly entity: 'stock'; readonly key: string; readonly value: StockLevel | null; readonly lineage: Lineage }
-  | { readonly entity: 'price'; readonly key: string; readonly value: Price | null; readonly lineage: Lineage };
+  | {
+      readonly entity: 'product';
+      readonly key: string;
+      readonly value: Product | null;
+      readonly lineage: Lineage;
+    }
+  | {
+      readonly entity: 'stock';
+      readonly key: string;
+      readonly value: StockLevel | null;
+      readonly lineage: Lineage;
+    }
+  | {
+      readonly entity: 'price';
+      readonly key: string;
+      readonly value: Price | null;
+      readonly lineage: Lineage;
+    };
 
 /**
  * Why a record was parked instead of processed (invariant 3): a stable machine-readable code, and

@@ -21,8 +21,18 @@ const latencyBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
 export function engineMetrics(registry: Registry): EngineMetrics {
   const registers = [registry];
   return {
-    recordsIn: new Counter({ name: 'syncline_records_in_total', help: 'Input records processed', labelNames: ['processor', 'topic'], registers }),
-    recordsOut: new Counter({ name: 'syncline_records_out_total', help: 'Output records committed', labelNames: ['processor', 'topic'], registers }),
+    recordsIn: new Counter({
+      name: 'syncline_records_in_total',
+      help: 'Input records processed',
+      labelNames: ['processor', 'topic'],
+      registers,
+    }),
+    recordsOut: new Counter({
+      name: 'syncline_records_out_total',
+      help: 'Output records committed',
+      labelNames: ['processor', 'topic'],
+      registers,
+    }),
     recordsParked: new Counter({
       name: 'syncline_records_parked_total',
       help: 'Records parked in a dead-letter topic, by reason code',
@@ -56,7 +66,12 @@ export function engineMetrics(registry: Registry): EngineMetrics {
       labelNames: ['processor', 'reason'],
       registers,
     }),
-    stateRows: new Gauge({ name: 'syncline_state_rows', help: 'Rows in a task\'s local state store', labelNames: ['processor', 'task'], registers }),
+    stateRows: new Gauge({
+      name: 'syncline_state_rows',
+      help: "Rows in a task's local state store",
+      labelNames: ['processor', 'task'],
+      registers,
+    }),
     restoredRecords: new Counter({
       name: 'syncline_restored_records_total',
       help: 'Input records replayed to rebuild local state',

@@ -34,7 +34,9 @@ export interface Parked {
   readonly channel?: string;
 }
 
-export type Emission = { readonly kind: 'record'; readonly record: OutputRecord } | { readonly kind: 'park'; readonly reason: Parked };
+export type Emission =
+  | { readonly kind: 'record'; readonly record: OutputRecord }
+  | { readonly kind: 'park'; readonly reason: Parked };
 
 export interface ProcessContext {
   readonly state: StateView;

@@ -1,6 +1,7 @@
 /** How record values of one topic become bytes and back. Keys are always UTF-8 strings. */
 export interface TopicCodec {
-  decode(bytes: Buffer): Promise<unknown> | unknown;
+  /** The value, or a promise of it. */
+  decode(bytes: Buffer): unknown;
   encode(value: unknown): Promise<Buffer> | Buffer;
 }
 

@@ -29,7 +29,12 @@ export interface ParkedInput {
   readonly raw: Buffer | null;
 }
 
-export function parkedRecord(processor: string, reason: Parked, input: ParkedInput, nowMs: number): ParkedRecord {
+export function parkedRecord(
+  processor: string,
+  reason: Parked,
+  input: ParkedInput,
+  nowMs: number,
+): ParkedRecord {
   const text = input.raw?.toString('utf8') ?? null;
   const isUtf8 = input.raw === null || Buffer.from(text ?? '', 'utf8').equals(input.raw);
   return {

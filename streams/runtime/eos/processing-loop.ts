@@ -94,7 +94,8 @@ export async function runProcessor(options: ProcessingOptions): Promise<RunningP
     const assignment = payload.memberAssignment;
     const wanted = new Map<number, { topic: string; partition: number }[]>();
     for (const [topic, partitions] of Object.entries(assignment)) {
-      for (const partition of partitions) wanted.set(partition, [...(wanted.get(partition) ?? []), { topic, partition }]);
+      for (const partition of partitions)
+        wanted.set(partition, [...(wanted.get(partition) ?? []), { topic, partition }]);
     }
     for (const id of [...tasks.keys()]) if (!wanted.has(id)) void stopTask(id);
     assigned.clear();
@@ -115,8 +116,10 @@ export async function runProcessor(options: ProcessingOptions): Promise<RunningP
   await consumer.run({
     autoCommit: false,
     eachBatchAutoResolve: false,
-    eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
-      if (!isRunning() || isStale()) return;
+    eachBatch: async (payload) => {
+      const { batch } = payload;
+      const isStale = () => payload.isStale();
+      if (!payload.isRunning() || isStale()) return;
       const starting = tasks.get(batch.partition);
       if (!starting) {
         // Its start failed (logged); try again, this batch will be fetched again after the seek.
@@ -137,9 +140,11 @@ export async function runProcessor(options: ProcessingOptions): Promise<RunningP
         }
         return;
       }
-      const last = await task.lock.run(() => task.handleBatch(batch, heartbeat, options.commitIntervalMs));
-      if (last !== undefined) resolveOffset(last);
-      await heartbeat();
+      const last = await task.lock.run(() =>
+        task.handleBatch(batch, () => payload.heartbeat(), options.commitIntervalMs),
+      );
+      if (last !== undefined) payload.resolveOffset(last);
+      await payload.heartbeat();
     },
   });
 
@@ -147,7 +152,11 @@ export async function runProcessor(options: ProcessingOptions): Promise<RunningP
     () => {
       for (const starting of tasks.values()) {
         void starting
-          .then((task) => (task.running && task.due(options.commitIntervalMs) ? task.lock.run(() => task.commit()) : undefined))
+          .then((task) =>
+            task.running && task.due(options.commitIntervalMs)
+              ? task.lock.run(() => task.commit())
+              : undefined,
+          )
           .catch((error: unknown) => log.error({ err: error }, 'timed commit failed'));
       }
     },

@@ -12,7 +12,16 @@
  * rethrown: the consumer restarts, rejoins the group, and the task starts again from the last
  * commit, which is always consistent.
  */
-import type { Admin, Batch, ICustomPartitioner, IHeaders, Kafka, Message, Producer, Transaction } from 'kafkajs';
+import type {
+  Admin,
+  Batch,
+  ICustomPartitioner,
+  IHeaders,
+  Kafka,
+  Message,
+  Producer,
+  Transaction,
+} from 'kafkajs';
 import type { Logger } from 'pino';
 import type { Codecs } from '../codec/topic-codec.ts';
 import { isFencing, SynclineError } from '../errors.ts';
@@ -51,7 +60,12 @@ interface Pending {
   readonly parked: Map<string, number>;
 }
 
-const emptyPending = (): Pending => ({ messages: new Map(), offsets: new Map(), commitTimes: [], parked: new Map() });
+const emptyPending = (): Pending => ({
+  messages: new Map(),
+  offsets: new Map(),
+  commitTimes: [],
+  parked: new Map(),
+});
 
 function textHeaders(headers: IHeaders | undefined): Record<string, string> {
   const result: Record<string, string> = {};
@@ -86,7 +100,11 @@ export class Task {
     this.now = deps.now ?? Date.now;
   }
 
-  static async start(deps: TaskDependencies, id: number, inputs: ReadonlyArray<{ topic: string; partition: number }>): Promise<Task> {
+  static async start(
+    deps: TaskDependencies,
+    id: number,
+    inputs: ReadonlyArray<{ topic: string; partition: number }>,
+  ): Promise<Task> {
     const { processor } = deps;
     const store = TaskStore.open(`${deps.stateDir}/${deps.groupId}`, id, processor.stateSignature);
     const producer = deps.kafka.producer({
@@ -121,13 +139,21 @@ export class Task {
     const saved = this.store.checkpoint();
     const partitions = new Map<string, PartitionOffsets>();
     for (const { topic, partition } of inputs) {
-      const offset = committed.find((t) => t.topic === topic)?.partitions.find((p) => p.partition === partition)?.offset;
+      const offset = committed
+        .find((t) => t.topic === topic)
+        ?.partitions.find((p) => p.partition === partition)?.offset;
       const tp = topicPartition(topic, partition);
-      partitions.set(tp, { committed: offset === undefined || offset === '-1' ? undefined : offset, checkpoint: saved?.get(tp) });
+      partitions.set(tp, {
+        committed: offset === undefined || offset === '-1' ? undefined : offset,
+        checkpoint: saved?.get(tp),
+      });
     }
     const plan = restorePlan(partitions);
     if (plan.wipe) {
-      this.log.warn({ store: this.store.path }, 'local state does not match the committed offsets; rebuilding it from Kafka');
+      this.log.warn(
+        { store: this.store.path },
+        'local state does not match the committed offsets; rebuilding it from Kafka',
+      );
       this.store.wipe();
     } else if (saved) {
       for (const [tp, offset] of saved) this.checkpoint.set(tp, offset);
@@ -146,13 +172,20 @@ export class Task {
       const replay = plan.replay.get(tp);
       const low = lowWatermarks.get(tp) ?? 0n;
       const committedOffset = partitions.get(tp)?.committed;
-      const from = replay ? BigInt(replay.from) : committedOffset !== undefined ? BigInt(committedOffset) : low;
+      const from = replay
+        ? BigInt(replay.from)
+        : committedOffset !== undefined
+          ? BigInt(committedOffset)
+          : low;
       const start = from < low ? low : from;
       if (replay && start < BigInt(replay.until)) this.replayUntil.set(tp, BigInt(replay.until));
       this.deps.seek(topic, partition, start.toString());
     }
     if (this.replayUntil.size > 0) {
-      this.log.info({ replay: Object.fromEntries([...this.replayUntil].map(([tp, until]) => [tp, until.toString()])) }, 'restoring local state');
+      this.log.info(
+        { replay: Object.fromEntries([...this.replayUntil].map(([tp, until]) => [tp, until.toString()])) },
+        'restoring local state',
+      );
     }
   }
 
@@ -166,7 +199,11 @@ export class Task {
   }
 
   /** Processes one fetched batch; returns the offset to resolve in the consumer (the last message). */
-  async handleBatch(batch: Batch, heartbeat: () => Promise<void>, commitIntervalMs: number): Promise<string | undefined> {
+  async handleBatch(
+    batch: Batch,
+    heartbeat: () => Promise<void>,
+    commitIntervalMs: number,
+  ): Promise<string | undefined> {
     if (this.phase !== 'running') throw new SynclineError('WRONG_STATE', `task ${this.id} is ${this.phase}`);
     const tp = topicPartition(batch.topic, batch.partition);
     const started = this.now();
@@ -187,7 +224,8 @@ export class Task {
       } else {
         await this.ensureTransaction();
         if (record !== undefined) {
-          for (const emission of this.safeProcess(record.input, false)) await this.emit(emission, record.input, message);
+          for (const emission of this.safeProcess(record.input, false))
+            await this.emit(emission, record.input, message);
         }
         this.pending.offsets.set(tp, { topic: batch.topic, partition: batch.partition, offset: next });
         metrics.recordsIn.inc({ processor: processor.name, topic: batch.topic });
@@ -199,7 +237,8 @@ export class Task {
       this.store.commit(this.state.takeChanges(), this.checkpoint);
       metrics.restoredRecords.inc({ processor: processor.name }, replayed);
       const until = this.replayUntil.get(tp);
-      if (until !== undefined && last !== undefined && BigInt(last) + 1n >= until) await this.finishReplay(tp);
+      if (until !== undefined && last !== undefined && BigInt(last) + 1n >= until)
+        await this.finishReplay(tp);
     }
     if (this.transaction && this.now() - this.transactionOpenedAt >= commitIntervalMs) await this.commit();
     metrics.batchSeconds.observe({ processor: processor.name }, (this.now() - started) / 1000);
@@ -228,7 +267,13 @@ export class Task {
         message: `the record at ${batch.topic}/${batch.partition}@${message.offset} could not be decoded: ${(error as Error).message}`,
       };
       await this.ensureTransaction();
-      await this.park(reason, { topic: batch.topic, partition: batch.partition, offset: message.offset, key, raw });
+      await this.park(reason, {
+        topic: batch.topic,
+        partition: batch.partition,
+        offset: message.offset,
+        key,
+        raw,
+      });
       return undefined;
     }
     const input: InputRecord = {
@@ -249,14 +294,35 @@ export class Task {
       return this.deps.processor.process(input, { state: this.state, restoring });
     } catch (error) {
       if (restoring) return [];
-      this.log.error({ err: error, topic: input.topic, partition: input.partition, offset: input.offset }, 'processor failed on a record; parking it');
-      return [{ kind: 'park', reason: { code: 'PROCESSING_FAILED', message: `processing ${input.topic}/${input.partition}@${input.offset} failed: ${(error as Error).message}` } }];
+      this.log.error(
+        { err: error, topic: input.topic, partition: input.partition, offset: input.offset },
+        'processor failed on a record; parking it',
+      );
+      return [
+        {
+          kind: 'park',
+          reason: {
+            code: 'PROCESSING_FAILED',
+            message: `processing ${input.topic}/${input.partition}@${input.offset} failed: ${(error as Error).message}`,
+          },
+        },
+      ];
     }
   }
 
-  private async emit(emission: Emission, input: InputRecord, message: Batch['messages'][number]): Promise<void> {
+  private async emit(
+    emission: Emission,
+    input: InputRecord,
+    message: Batch['messages'][number],
+  ): Promise<void> {
     const raw = message.value === null || message.value === undefined ? null : Buffer.from(message.value);
-    const source = { topic: input.topic, partition: input.partition, offset: input.offset, key: input.key, raw };
+    const source = {
+      topic: input.topic,
+      partition: input.partition,
+      offset: input.offset,
+      key: input.key,
+      raw,
+    };
     if (emission.kind === 'park') return this.park(emission.reason, source);
     const { record } = emission;
     let value: Buffer | null = null;
@@ -275,13 +341,31 @@ export class Task {
     if (commitTime !== undefined) this.pending.commitTimes.push(commitTime);
   }
 
-  private async park(reason: Parked, source: { topic: string; partition: number; offset: string; key: string | null; raw: Buffer | null }): Promise<void> {
+  private async park(
+    reason: Parked,
+    source: { topic: string; partition: number; offset: string; key: string | null; raw: Buffer | null },
+  ): Promise<void> {
     const { processor } = this.deps;
     const topic = processor.dlqTopic(reason);
-    const value = await this.deps.codecs.output(topic).encode(parkedRecord(processor.name, reason, source, this.now()));
-    this.append(topic, { key: reason.sku ?? source.key ?? `${source.topic}/${source.partition}@${source.offset}`, value, headers: {} });
+    const value = await this.deps.codecs
+      .output(topic)
+      .encode(parkedRecord(processor.name, reason, source, this.now()));
+    this.append(topic, {
+      key: reason.sku ?? source.key ?? `${source.topic}/${source.partition}@${source.offset}`,
+      value,
+      headers: {},
+    });
     this.pending.parked.set(reason.code, (this.pending.parked.get(reason.code) ?? 0) + 1);
-    this.log.warn({ code: reason.code, sku: reason.sku, channel: reason.channel, topic: source.topic, offset: source.offset }, reason.message);
+    this.log.warn(
+      {
+        code: reason.code,
+        sku: reason.sku,
+        channel: reason.channel,
+        topic: source.topic,
+        offset: source.offset,
+      },
+      reason.message,
+    );
   }
 
   private append(topic: string, message: Message): void {
@@ -322,7 +406,10 @@ export class Task {
       });
       await transaction.commit();
     } catch (error) {
-      metrics.transactionsAborted.inc({ processor: processor.name, reason: (error as { type?: string }).type ?? (error as Error).name });
+      metrics.transactionsAborted.inc({
+        processor: processor.name,
+        reason: (error as { type?: string }).type ?? (error as Error).name,
+      });
       this.wasFenced = isFencing(error);
       this.log.error({ err: error }, 'transaction failed; the task restarts from its last commit');
       await transaction.abort().catch(() => undefined);
@@ -336,10 +423,15 @@ export class Task {
     this.store.commit(this.state.takeChanges(), this.checkpoint);
     const committedAt = this.now();
     metrics.commitSeconds.observe({ processor: processor.name }, (committedAt - started) / 1000);
-    for (const [topic, messages] of pending.messages) metrics.recordsOut.inc({ processor: processor.name, topic }, messages.length);
-    for (const [code, count] of pending.parked) metrics.recordsParked.inc({ processor: processor.name, code }, count);
+    for (const [topic, messages] of pending.messages)
+      metrics.recordsOut.inc({ processor: processor.name, topic }, messages.length);
+    for (const [code, count] of pending.parked)
+      metrics.recordsParked.inc({ processor: processor.name, code }, count);
     for (const commitTime of pending.commitTimes) {
-      metrics.endToEndSeconds.observe({ processor: processor.name }, Math.max(0, committedAt - commitTime) / 1000);
+      metrics.endToEndSeconds.observe(
+        { processor: processor.name },
+        Math.max(0, committedAt - commitTime) / 1000,
+      );
     }
     metrics.stateRows.set({ processor: processor.name, task: String(this.id) }, this.store.size());
   }

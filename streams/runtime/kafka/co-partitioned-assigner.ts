@@ -29,7 +29,9 @@ export function coPartitionedAssigner(ownedTasks: () => number[]): PartitionAssi
     version,
     // kafkajs calls assign() on the group leader only, with every member's metadata.
     assign({ members, topics }) {
-      const partitionsOf = new Map(topics.map((t) => [t, cluster.findTopicPartitionMetadata(t).map((p) => p.partitionId)]));
+      const partitionsOf = new Map(
+        topics.map((t) => [t, cluster.findTopicPartitionMetadata(t).map((p) => p.partitionId)]),
+      );
       const tasks = [...new Set([...partitionsOf.values()].flat())];
       const decided = assignTasks(
         members.map((m) => ({
@@ -47,7 +49,11 @@ export function coPartitionedAssigner(ownedTasks: () => number[]): PartitionAssi
           }
           return {
             memberId,
-            memberAssignment: AssignerProtocol.MemberAssignment.encode({ version, assignment, userData: Buffer.alloc(0) }),
+            memberAssignment: AssignerProtocol.MemberAssignment.encode({
+              version,
+              assignment,
+              userData: Buffer.alloc(0),
+            }),
           };
         }),
       );

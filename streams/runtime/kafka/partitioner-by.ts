@@ -10,7 +10,8 @@ export function partitionerBy(partitionKeyOf: (key: string) => string): ICustomP
   return () => {
     const murmur2 = Partitioners.DefaultPartitioner();
     return ({ topic, partitionMetadata, message }) => {
-      const key = message.key === null || message.key === undefined ? null : partitionKeyOf(message.key.toString());
+      const key =
+        message.key === null || message.key === undefined ? null : partitionKeyOf(message.key.toString());
       return murmur2({ topic, partitionMetadata, message: { ...message, key } });
     };
   };

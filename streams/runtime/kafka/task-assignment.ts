@@ -11,7 +11,10 @@ export interface AssignmentMember {
   readonly previous: readonly number[];
 }
 
-export function assignTasks(members: readonly AssignmentMember[], tasks: readonly number[]): Map<string, number[]> {
+export function assignTasks(
+  members: readonly AssignmentMember[],
+  tasks: readonly number[],
+): Map<string, number[]> {
   const sorted = [...members].sort((a, b) => a.id.localeCompare(b.id));
   const result = new Map<string, number[]>(sorted.map((m) => [m.id, []]));
   if (sorted.length === 0) return result;

@@ -47,9 +47,14 @@ export class TaskStore {
       try {
         db = open({ path, compression: false });
       } catch (again) {
-        throw new SynclineError('STATE_STORE', `cannot open the local state store at ${path}: ${(again as Error).message}`, false, {
-          cause: error,
-        });
+        throw new SynclineError(
+          'STATE_STORE',
+          `cannot open the local state store at ${path}: ${(again as Error).message}`,
+          false,
+          {
+            cause: error,
+          },
+        );
       }
     }
     const store = new TaskStore(db, path);

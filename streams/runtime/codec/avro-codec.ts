@@ -1,0 +1,52 @@
+/**
+ * Avro values in the Confluent wire format, through the schema registry with
+ * @kafkajs/confluent-schema-registry. Each output topic's schema is registered at start-up under
+ * the subject `<topic>-value` with BACKWARD compatibility, so a schema change that old readers'
+ * data cannot satisfy is refused at deploy time, not discovered in production.
+ */
+import { readFileSync } from 'node:fs';
+import { COMPATIBILITY, SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
+import { SynclineError } from '../errors.ts';
+import type { TopicCodec } from './topic-codec.ts';
+
+export function schemaRegistry(url: string): SchemaRegistry {
+  return new SchemaRegistry({ host: url, retry: { retries: 3 } });
+}
+
+/** Registers `schemaFile` for `<topic>-value` and returns a codec that writes with that schema. */
+export async function avroCodecFor(
+  registry: SchemaRegistry,
+  topic: string,
+  schemaFile: string,
+): Promise<TopicCodec> {
+  const schema = readFileSync(schemaFile, 'utf8');
+  let id: number;
+  try {
+    ({ id } = await registry.register(
+      { type: SchemaType.AVRO, schema },
+      { subject: `${topic}-value`, compatibility: COMPATIBILITY.BACKWARD, updateConfig: true },
+    ));
+  } catch (error) {
+    const incompatible = /incompatible|409/i.test(String((error as Error).message));
+    throw new SynclineError(
+      incompatible ? 'SCHEMA_INCOMPATIBLE' : 'SCHEMA_REGISTRY',
+      incompatible
+        ? `the schema ${schemaFile} is not BACKWARD compatible with the registered schema of ${topic}-value: ${(error as Error).message}`
+        : `could not register ${schemaFile} for ${topic}-value in the schema registry: ${(error as Error).message}`,
+      !incompatible,
+      { cause: error },
+    );
+  }
+  return avroReader(registry, id);
+}
+
+/** Decodes any registered Avro value (the writer's schema id is in the bytes); encodes with `writerId`. */
+export function avroReader(registry: SchemaRegistry, writerId?: number): TopicCodec {
+  return {
+    decode: (bytes) => registry.decode(bytes) as Promise<unknown>,
+    encode: (value) => {
+      if (writerId === undefined) throw new SynclineError('ENCODE_FAILED', 'this codec only reads');
+      return registry.encode(writerId, value);
+    },
+  };
+}
