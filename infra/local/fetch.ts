@@ -56,6 +56,16 @@ export function layout(v: StackVersions = versions()): StackLayout {
   };
 }
 
+let fetchedCount = 0;
+
+/** Download progress: every archive of a megabyte or more by name, the small jars as a count. */
+function progress(file: string, size: string): void {
+  fetchedCount += 1;
+  if (/ MB /.test(` ${size.split(' at ')[0]} `) || fetchedCount % 40 === 0) {
+    console.log(`    fetched ${file} (${size.split(' at ')[0]}), ${fetchedCount} files so far`);
+  }
+}
+
 function run(command: string, args: string[], what: string, cwd = repoRoot): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -63,8 +73,9 @@ function run(command: string, args: string[], what: string, cwd = repoRoot): Pro
     const remember = (line: string) => {
       tail.push(line);
       if (tail.length > 30) tail.shift();
-      const downloaded = /^Downloaded from \S+: \S+\/([^/]+\.(?:jar|tar\.gz|zip)) \((.+)\)/.exec(line);
-      if (downloaded) console.log(`    fetched ${downloaded[1]} (${downloaded[2]})`);
+      const downloaded =
+        /^(?:\[INFO\] )?Downloaded from \S+: \S+\/([^/]+\.(?:jar|tar\.gz|zip)) \((.+)\)/.exec(line);
+      if (downloaded) progress(downloaded[1]!, downloaded[2]!);
     };
     createInterface({ input: child.stdout }).on('line', remember);
     createInterface({ input: child.stderr }).on('line', remember);
@@ -99,8 +110,15 @@ export async function fetchStack(): Promise<StackLayout> {
     '  fetching Kafka, Kafka Connect, Debezium and Apicurio from Maven Central (first run only, about 300 MB)',
   );
   const started = Date.now();
-  const mavenArgs = ['-B', '-f', pomPath, `-Dstack.home=${stackHome}`];
-  await run(mvn, [...mavenArgs, 'package'], `Kafka ${v.kafka} and Debezium ${v.debezium}`);
+  // SYNCLINE_MAVEN_REPO points Maven at another local repository (e.g. to measure a cold start).
+  const repoArgs = process.env.SYNCLINE_MAVEN_REPO
+    ? [`-Dmaven.repo.local=${process.env.SYNCLINE_MAVEN_REPO}`]
+    : [];
+  await run(
+    mvn,
+    ['-B', ...repoArgs, '-f', pomPath, `-Dstack.home=${stackHome}`, 'package'],
+    `Kafka ${v.kafka} and Debezium ${v.debezium}`,
+  );
 
   // Apicurio's POM names a parent that Maven Central lacks, so fetch the archive alone.
   const apicurio = `io.apicurio:apicurio-registry-app:${v.apicurio}:tar.gz:all`;
@@ -109,6 +127,7 @@ export async function fetchStack(): Promise<StackLayout> {
     mvn,
     [
       '-B',
+      ...repoArgs,
       'org.apache.maven.plugins:maven-dependency-plugin:2.10:get',
       '-Dtransitive=false',
       `-Dartifact=${apicurio}`,
@@ -117,7 +136,7 @@ export async function fetchStack(): Promise<StackLayout> {
     stackHome,
   );
   const archive = join(
-    process.env.MAVEN_REPO ?? join(homedir(), '.m2', 'repository'),
+    process.env.SYNCLINE_MAVEN_REPO ?? join(homedir(), '.m2', 'repository'),
     'io/apicurio/apicurio-registry-app',
     v.apicurio,
     `apicurio-registry-app-${v.apicurio}-all.tar.gz`,

@@ -7,7 +7,7 @@ import { rmSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Component } from './component.ts';
 import { components } from './components/index.ts';
-import { fetchStack, type StackLayout } from './fetch.ts';
+import { fetchStack, layout, type StackLayout } from './fetch.ts';
 import { portInUse } from './ports.ts';
 import { hasExited, launch, logFile, logTail, runningPid, stop } from './processes.ts';
 import { port, portSettings, stateDir } from './stack-config.ts';
@@ -104,11 +104,12 @@ export async function up(): Promise<void> {
 }
 
 export async function down(): Promise<void> {
-  const stack = await fetchStackIfPresent();
+  // Only the paths are needed to recognise our processes: never fetch anything to stop.
+  const stack = layout();
   for (const component of [...components].reverse()) {
     const stopped = await stop(
       component.name,
-      stack ? marker(component, stack) : component.name,
+      marker(component, stack),
       component.stopSignal,
       component.stopGraceMs,
     );
@@ -123,14 +124,6 @@ export async function reset(): Promise<void> {
   console.log(`  removed ${stateDir}`);
 }
 
-async function fetchStackIfPresent(): Promise<StackLayout | undefined> {
-  try {
-    return await fetchStack();
-  } catch {
-    return undefined;
-  }
-}
-
 export interface PartStatus {
   readonly component: Component;
   readonly pid: number | undefined;
@@ -138,7 +131,7 @@ export interface PartStatus {
 }
 
 export async function status(): Promise<PartStatus[]> {
-  const stack = await fetchStack();
+  const stack = layout();
   return Promise.all(
     components.map(async (component) => {
       const pid = runningPid(component.name, marker(component, stack));

@@ -68,3 +68,16 @@ describe('validateConfig', () => {
     assert.match(problems({ channels: [] }), /channels: expected at least 1 item/);
   });
 });
+
+describe('interpolateEnv', () => {
+  it('fills ${env:NAME} from the environment and names the key of an unset one', async () => {
+    const { interpolateEnv } = await import('../../streams/runtime/config/interpolate-env.ts');
+    assert.deepEqual(interpolateEnv({ kafka: { brokers: ['${env:B}:9092'] } }, { B: 'k1' }), {
+      kafka: { brokers: ['k1:9092'] },
+    });
+    assert.throws(
+      () => interpolateEnv({ channels: [{ token: '${env:SHOP_TOKEN}' }] }, {}, 'syncline.yaml'),
+      /channels\[0\]\.token: environment variable SHOP_TOKEN is not set/,
+    );
+  });
+});
