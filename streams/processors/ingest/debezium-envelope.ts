@@ -138,7 +138,9 @@ function readSource(raw: unknown): SourceInfo | string {
     db: typeof raw.db === 'string' ? raw.db : '',
     table,
     tsMs,
-    snapshot: raw.snapshot === undefined || raw.snapshot === null ? null : String(raw.snapshot),
+    // Text since Debezium 1.x ("true", "last", "incremental"); a boolean before.
+    snapshot:
+      typeof raw.snapshot === 'string' || typeof raw.snapshot === 'boolean' ? String(raw.snapshot) : null,
   };
   if (connector === 'postgresql') {
     const lsn = exactLsn(raw);

@@ -76,7 +76,7 @@ class FieldReader {
         });
         return null;
       }
-      if (coerced.value !== null) return coerced.value as KindValue[K];
+      if (coerced.value !== null) return coerced.value;
     }
 
     const looked = lookup?.();
@@ -103,7 +103,7 @@ class FieldReader {
     from: string,
   ): KindValue[K] | null {
     const coerced = coerce[kind](value);
-    if (coerced.ok && coerced.value !== null) return coerced.value as KindValue[K];
+    if (coerced.ok && coerced.value !== null) return coerced.value;
     const expected = coerced.ok ? 'a non-blank value' : coerced.expected;
     this.problems.push({
       code: 'SCHEMA_VIOLATION',

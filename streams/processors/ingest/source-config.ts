@@ -134,16 +134,19 @@ export const sourcesJsonSchema = {
       },
       tables: {
         type: 'object',
-        description: '<schema-or-db>.<table> -> mapping',
-        propertyNames: { pattern: '^[^.]+(\\.[^.]+)+$' },
-        additionalProperties: {
-          type: 'object',
-          required: ['entity'],
-          properties: { entity: { enum: entityNames } },
-          allOf: entityNames.map((entity) => ({
-            if: { required: ['entity'], properties: { entity: { const: entity } } },
-            then: tableSchema(entity),
-          })),
+        description: '<schema-or-db>.<table> (SQL Server: <db>.<schema>.<table>) -> mapping',
+        // A key without a dot is refused as an unknown key, which names it (propertyNames would not).
+        additionalProperties: false,
+        patternProperties: {
+          '^[^.]+(\\.[^.]+)+$': {
+            type: 'object',
+            required: ['entity'],
+            properties: { entity: { enum: entityNames } },
+            allOf: entityNames.map((entity) => ({
+              if: { required: ['entity'], properties: { entity: { const: entity } } },
+              then: tableSchema(entity),
+            })),
+          },
         },
       },
     },

@@ -24,7 +24,7 @@ export async function avroCodecFor(
   try {
     ({ id } = await registry.register(
       { type: SchemaType.AVRO, schema },
-      { subject: `${topic}-value`, compatibility: COMPATIBILITY.BACKWARD, updateConfig: true },
+      { subject: `${topic}-value`, compatibility: COMPATIBILITY.BACKWARD },
     ));
   } catch (error) {
     const incompatible = /incompatible|409/i.test(String((error as Error).message));
