@@ -8,7 +8,7 @@
  * transactions: more throughput, more latency). A timer commits transactions left open when input
  * pauses.
  */
-import type { Admin, Consumer, ICustomPartitioner, Kafka } from 'kafkajs';
+import type { Admin, Consumer, ICustomPartitioner, Kafka, TopicOffsets } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { Codecs } from '../codec/topic-codec.ts';
 import { coPartitionedAssigner } from '../kafka/co-partitioned-assigner.ts';
@@ -26,6 +26,8 @@ export interface ProcessingOptions {
   readonly logger: Logger;
   readonly createPartitioner: ICustomPartitioner;
   readonly commitIntervalMs: number;
+  /** Default true. False = at least once, for measuring what exactly-once costs. */
+  readonly exactlyOnce?: boolean;
   readonly transactionTimeoutMs?: number;
   readonly sessionTimeoutMs?: number;
   /** How long a fetch may wait for data: the floor of latency when input is sparse. */
@@ -67,6 +69,11 @@ export async function runProcessor(options: ProcessingOptions): Promise<RunningP
     logger: log,
     createPartitioner: options.createPartitioner,
     transactionTimeoutMs: options.transactionTimeoutMs ?? 60_000,
+    exactlyOnce: options.exactlyOnce ?? true,
+    commitOffsets: (topics: TopicOffsets[]) =>
+      consumer.commitOffsets(
+        topics.flatMap(({ topic, partitions }) => partitions.map((p) => ({ topic, ...p }))),
+      ),
     seek: (topic: string, partition: number, offset: string) => consumer.seek({ topic, partition, offset }),
   };
 

@@ -12,16 +12,7 @@
  * rethrown: the consumer restarts, rejoins the group, and the task starts again from the last
  * commit, which is always consistent.
  */
-import type {
-  Admin,
-  Batch,
-  ICustomPartitioner,
-  IHeaders,
-  Kafka,
-  Message,
-  Producer,
-  Transaction,
-} from 'kafkajs';
+import type { Admin, Batch, ICustomPartitioner, IHeaders, Kafka, Message, Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { Codecs } from '../codec/topic-codec.ts';
 import { isFencing, SynclineError } from '../errors.ts';
@@ -30,6 +21,7 @@ import type { EngineMetrics } from '../metrics.ts';
 import type { Emission, InputRecord, Parked, Processor } from '../processor.ts';
 import { TaskState } from '../state/task-state.ts';
 import { TaskStore, topicPartition } from '../state/task-store.ts';
+import { openOutputSession, type CommitOffsets, type OutputSession } from './output-session.ts';
 import { parkedRecord } from './parked-record.ts';
 import { restorePlan, type PartitionOffsets } from './restore-plan.ts';
 import { TaskLock } from './task-lock.ts';
@@ -45,10 +37,16 @@ export interface TaskDependencies {
   readonly logger: Logger;
   readonly createPartitioner: ICustomPartitioner;
   readonly transactionTimeoutMs: number;
+  /** False = at least once (output-session.ts): no transactions, offsets committed after the outputs. */
+  readonly exactlyOnce: boolean;
+  /** Commits input offsets through the consumer group (at-least-once only). */
+  readonly commitOffsets: CommitOffsets;
   /** Move the consumer's position of one input partition (the engine's consumer). */
   readonly seek: (topic: string, partition: number, offset: string) => void;
   readonly now?: () => number;
 }
+
+const parkLogIntervalMs = 10_000;
 
 type TaskPhase = 'starting' | 'running' | 'closed';
 
@@ -81,10 +79,11 @@ export class Task {
   readonly lock = new TaskLock();
   private phase: TaskPhase = 'starting';
   private wasFenced = false;
-  private transaction: Transaction | undefined;
+  private transaction: OutputSession | undefined;
   private transactionOpenedAt = 0;
   private pending: Pending = emptyPending();
   private readonly checkpoint = new Map<string, string>();
+  private readonly lastParkLogged = new Map<string, number>();
   private readonly replayUntil = new Map<string, bigint>();
   private readonly log: Logger;
   private readonly now: () => number;
@@ -108,10 +107,11 @@ export class Task {
     const { processor } = deps;
     const store = TaskStore.open(`${deps.stateDir}/${deps.groupId}`, id, processor.stateSignature);
     const producer = deps.kafka.producer({
-      transactionalId: `${deps.groupId}-task-${id}`,
+      ...(deps.exactlyOnce
+        ? { transactionalId: `${deps.groupId}-task-${id}`, transactionTimeout: deps.transactionTimeoutMs }
+        : {}),
       idempotent: true,
       maxInFlightRequests: 1,
-      transactionTimeout: deps.transactionTimeoutMs,
       createPartitioner: deps.createPartitioner,
     });
     try {
@@ -356,7 +356,12 @@ export class Task {
       headers: {},
     });
     this.pending.parked.set(reason.code, (this.pending.parked.get(reason.code) ?? 0) + 1);
-    this.log.warn(
+    // The DLQ record is the durable account of every park; the log shows one per code every
+    // parkLogIntervalMs at warn (the rest at debug), so a bulk of parks does not drown the log.
+    const now = this.now();
+    const loud = now - (this.lastParkLogged.get(reason.code) ?? -Infinity) >= parkLogIntervalMs;
+    if (loud) this.lastParkLogged.set(reason.code, now);
+    this.log[loud ? 'warn' : 'debug'](
       {
         code: reason.code,
         sku: reason.sku,
@@ -379,7 +384,7 @@ export class Task {
 
   private async ensureTransaction(): Promise<void> {
     if (this.transaction) return;
-    this.transaction = await this.producer.transaction();
+    this.transaction = await openOutputSession(this.producer, this.deps.exactlyOnce, this.deps.commitOffsets);
     this.transactionOpenedAt = this.now();
   }
 

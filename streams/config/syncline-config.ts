@@ -1,0 +1,116 @@
+/**
+ * The one config file every role reads (issue 3): where Kafka and the schema registry are, how the
+ * engine processes, and the business: the ERP sources and their column mapping, and the sales
+ * channels. Loaded once at start-up: YAML, `${env:NAME}` references filled in, validated against
+ * the JSON Schema below (defaults filled in), then the cross-field rules of sources and channels.
+ * Every problem is reported at once, each naming its key.
+ */
+import { checkChannels, channelsJsonSchema, type ChannelConfig } from '../processors/offers/index.ts';
+import { checkSources, sourcesJsonSchema, type SourceConfig } from '../processors/ingest/index.ts';
+import { interpolateEnv } from '../runtime/config/interpolate-env.ts';
+import { readYaml } from '../runtime/config/read-yaml.ts';
+import { validateConfig } from '../runtime/config/validate-config.ts';
+import { SynclineError } from '../runtime/errors.ts';
+
+export type RoleName = 'ingest' | 'offers';
+export const roleNames: readonly RoleName[] = ['ingest', 'offers'];
+
+export interface ProcessingConfig {
+  /** Partitions of every topic syncline creates: the most instances a role can spread over. */
+  readonly partitions: number;
+  /** -1 = the broker's default.replication.factor. */
+  readonly replicationFactor: number;
+  /** Off = at least once: outputs may repeat after a crash (for measurement, never production). */
+  readonly exactlyOnce: boolean;
+  /** 0 = commit after every fetched batch (lowest latency); N = keep a transaction open up to N ms. */
+  readonly commitIntervalMs: number;
+  /** How long a fetch waits for data when input is sparse: the floor of latency. */
+  readonly maxWaitTimeMs: number;
+  /** Where tasks keep their local state between restarts. */
+  readonly stateDir: string;
+}
+
+export interface SynclineConfig {
+  readonly kafka: { readonly brokers: readonly string[]; readonly clientId: string };
+  readonly schemaRegistry: { readonly url: string };
+  readonly processing: ProcessingConfig;
+  readonly metrics: { readonly host: string; readonly ports: Readonly<Record<RoleName, number>> };
+  readonly sources: readonly SourceConfig[];
+  readonly channels: readonly ChannelConfig[];
+}
+
+const port = { type: 'integer', minimum: 0, maximum: 65535 } as const;
+
+export const synclineConfigSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['kafka', 'schemaRegistry', 'sources', 'channels'],
+  properties: {
+    kafka: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['brokers'],
+      properties: {
+        brokers: {
+          type: 'array',
+          minItems: 1,
+          items: { type: 'string', pattern: '^[^\\s:]+:\\d{1,5}$', description: 'host:port' },
+        },
+        clientId: { type: 'string', minLength: 1, default: 'syncline' },
+      },
+    },
+    schemaRegistry: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['url'],
+      properties: { url: { type: 'string', pattern: '^https?://' } },
+    },
+    processing: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        partitions: { type: 'integer', minimum: 1, maximum: 1000, default: 4 },
+        replicationFactor: { type: 'integer', minimum: -1, maximum: 10, default: -1 },
+        exactlyOnce: { type: 'boolean', default: true },
+        commitIntervalMs: { type: 'integer', minimum: 0, maximum: 60_000, default: 100 },
+        maxWaitTimeMs: { type: 'integer', minimum: 1, maximum: 10_000, default: 50 },
+        stateDir: { type: 'string', minLength: 1, default: 'var/state' },
+      },
+    },
+    metrics: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        host: { type: 'string', minLength: 1, default: '127.0.0.1' },
+        ports: {
+          type: 'object',
+          additionalProperties: false,
+          default: {},
+          description: 'role -> port of its /metrics, /healthz, /readyz; 0 = any free port',
+          properties: { ingest: { ...port, default: 9464 }, offers: { ...port, default: 9465 } },
+        },
+      },
+    },
+    sources: sourcesJsonSchema,
+    channels: channelsJsonSchema,
+  },
+} as const;
+
+/** Validates a parsed document: the schema, then the cross-field rules. */
+export function parseSynclineConfig(document: unknown, file: string): SynclineConfig {
+  const config = validateConfig<SynclineConfig>(synclineConfigSchema, document, file);
+  const problems = [...checkSources(config.sources), ...checkChannels(config.channels, config.sources)];
+  if (problems.length > 0) {
+    throw new SynclineError(
+      'CONFIG_INVALID',
+      `${file} is not a valid syncline config:\n  - ${problems.join('\n  - ')}`,
+    );
+  }
+  return config;
+}
+
+export function loadSynclineConfig(file: string, env: NodeJS.ProcessEnv = process.env): SynclineConfig {
+  return parseSynclineConfig(interpolateEnv(readYaml(file), env, file), file);
+}
