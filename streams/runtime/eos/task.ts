@@ -48,10 +48,24 @@ export interface TaskDependencies {
 
 const parkLogIntervalMs = 10_000;
 
+/**
+ * Outputs are sent to the broker, inside the open transaction, whenever this many bytes are
+ * pending: kafkajs puts all of one call's messages for a partition into one record batch, and a
+ * batch over the broker's message.max.bytes (1 MiB by default) is refused, which would fail the
+ * transaction for good after a backlog. A quarter of that limit leaves room for headers and
+ * framing.
+ */
+const flushBytes = 256 * 1024;
+
 type TaskPhase = 'starting' | 'running' | 'closed';
 
 interface Pending {
+  /** Outputs not yet sent to the broker (flushed in chunks, see flush()). */
   readonly messages: Map<string, Message[]>;
+  /** Bytes of key and value in `messages`. */
+  bytes: number;
+  /** Outputs of this transaction already sent, per topic (for the records-out metric). */
+  readonly sent: Map<string, number>;
   /** Next offset to read per input partition, as of this transaction's records. */
   readonly offsets: Map<string, { topic: string; partition: number; offset: string }>;
   readonly commitTimes: number[];
@@ -60,6 +74,8 @@ interface Pending {
 
 const emptyPending = (): Pending => ({
   messages: new Map(),
+  bytes: 0,
+  sent: new Map(),
   offsets: new Map(),
   commitTimes: [],
   parked: new Map(),
@@ -336,7 +352,7 @@ export class Task {
       return this.park(reason, source);
     }
     const headers = record.headers ?? onlyLineage(input.headers);
-    this.append(record.topic, { key: record.key, value, headers });
+    await this.append(record.topic, { key: record.key, value, headers });
     const commitTime = commitTimeOf(headers);
     if (commitTime !== undefined) this.pending.commitTimes.push(commitTime);
   }
@@ -350,7 +366,7 @@ export class Task {
     const value = await this.deps.codecs
       .output(topic)
       .encode(parkedRecord(processor.name, reason, source, this.now()));
-    this.append(topic, {
+    await this.append(topic, {
       key: reason.sku ?? source.key ?? `${source.topic}/${source.partition}@${source.offset}`,
       value,
       headers: {},
@@ -373,13 +389,50 @@ export class Task {
     );
   }
 
-  private append(topic: string, message: Message): void {
-    let messages = this.pending.messages.get(topic);
+  private async append(topic: string, message: Message): Promise<void> {
+    const pending = this.pending;
+    let messages = pending.messages.get(topic);
     if (!messages) {
       messages = [];
-      this.pending.messages.set(topic, messages);
+      pending.messages.set(topic, messages);
     }
     messages.push(message);
+    pending.bytes += (message.key?.length ?? 0) + (message.value?.length ?? 0);
+    const transaction = this.transaction;
+    if (pending.bytes < flushBytes || !transaction) return;
+    try {
+      await this.send(transaction, pending);
+    } catch (error) {
+      this.transaction = undefined;
+      this.pending = emptyPending();
+      await this.fail(transaction, error);
+      throw error;
+    }
+  }
+
+  /** Sends the pending outputs within the transaction, and forgets them (they count as sent). */
+  private async send(transaction: OutputSession, pending: Pending): Promise<void> {
+    const topicMessages = [...pending.messages].map(([topic, messages]) => ({ topic, messages }));
+    pending.messages.clear();
+    pending.bytes = 0;
+    if (topicMessages.length === 0) return;
+    await transaction.sendBatch({ topicMessages, acks: -1 });
+    for (const { topic, messages } of topicMessages) {
+      pending.sent.set(topic, (pending.sent.get(topic) ?? 0) + messages.length);
+    }
+  }
+
+  /** A transaction that failed: aborted, the task closed; the caller rethrows. */
+  private async fail(transaction: OutputSession, error: unknown): Promise<void> {
+    const { processor, metrics } = this.deps;
+    metrics.transactionsAborted.inc({
+      processor: processor.name,
+      reason: (error as { type?: string }).type ?? (error as Error).name,
+    });
+    this.wasFenced = isFencing(error);
+    this.log.error({ err: error }, 'transaction failed; the task restarts from its last commit');
+    await transaction.abort().catch(() => undefined);
+    await this.close();
   }
 
   private async ensureTransaction(): Promise<void> {
@@ -399,8 +452,7 @@ export class Task {
     const pending = this.pending;
     const started = this.now();
     try {
-      const topicMessages = [...pending.messages].map(([topic, messages]) => ({ topic, messages }));
-      if (topicMessages.length > 0) await transaction.sendBatch({ topicMessages, acks: -1 });
+      await this.send(transaction, pending);
       const byTopic = new Map<string, { partition: number; offset: string }[]>();
       for (const { topic, partition, offset } of pending.offsets.values()) {
         byTopic.set(topic, [...(byTopic.get(topic) ?? []), { partition, offset }]);
@@ -411,14 +463,7 @@ export class Task {
       });
       await transaction.commit();
     } catch (error) {
-      metrics.transactionsAborted.inc({
-        processor: processor.name,
-        reason: (error as { type?: string }).type ?? (error as Error).name,
-      });
-      this.wasFenced = isFencing(error);
-      this.log.error({ err: error }, 'transaction failed; the task restarts from its last commit');
-      await transaction.abort().catch(() => undefined);
-      await this.close();
+      await this.fail(transaction, error);
       throw error;
     } finally {
       this.transaction = undefined;
@@ -428,8 +473,8 @@ export class Task {
     this.store.commit(this.state.takeChanges(), this.checkpoint);
     const committedAt = this.now();
     metrics.commitSeconds.observe({ processor: processor.name }, (committedAt - started) / 1000);
-    for (const [topic, messages] of pending.messages)
-      metrics.recordsOut.inc({ processor: processor.name, topic }, messages.length);
+    for (const [topic, count] of pending.sent)
+      metrics.recordsOut.inc({ processor: processor.name, topic }, count);
     for (const [code, count] of pending.parked)
       metrics.recordsParked.inc({ processor: processor.name, code }, count);
     for (const commitTime of pending.commitTimes) {
