@@ -2,9 +2,11 @@
  * `npm run demo`: syncline on the local stack with the sample ERP, showing it work.
  *
  * Starts the stack (fetching it on the first run), loads the tiny sample into both ERP databases,
- * applies the Debezium connectors, then edits the ERP every few seconds and prints each change
- * event as Kafka receives it, with how long after the ERP commit it arrived. Runs until Ctrl-C, or
- * for `--seconds N`; `--no-edits` only watches (edit the databases yourself).
+ * applies the Debezium connectors, starts the ingest and offers processors on the sample config
+ * (infra/local/syncline.yaml: a web shop, a B2B portal and a marketplace), then edits the ERP every
+ * few seconds and prints what each channel's topic receives, with how long after the ERP commit it
+ * was in Kafka. Runs until Ctrl-C, or for `--seconds N`; `--no-edits` only watches (edit the
+ * databases yourself); `--cdc` also prints the raw Debezium events.
  */
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
@@ -16,7 +18,18 @@ import { openErpActivity, type ErpActivity } from './erp/activity.ts';
 import { ErpError } from './erp/erp-error.ts';
 import { seedErp } from './erp/seed.ts';
 import { up } from './stack.ts';
-import { erpMariadb, erpPostgres, kafkaBrokers } from './stack-config.ts';
+import { erpMariadb, erpPostgres, kafkaBrokers, registryUrl } from './stack-config.ts';
+import { describeOffer } from './demo/describe-offer.ts';
+import { runRoles, sampleConfig } from './demo/run-roles.ts';
+import { loadSynclineConfig } from '../../streams/config/syncline-config.ts';
+import { offerTopicOf } from '../../streams/processors/offers/channel-config.ts';
+import type { Offer } from '../../streams/processors/offers/offer.ts';
+import { channelDlqTopicOf } from '../../streams/processors/offers/offers-processor.ts';
+import { schemaRegistry } from '../../streams/runtime/codec/avro-codec.ts';
+import type { ParkedRecord } from '../../streams/runtime/eos/parked-record.ts';
+import { SynclineError } from '../../streams/runtime/errors.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { IHeaders } from 'kafkajs';
 import { StackError } from './stack-error.ts';
 
 const { values: args } = parseArgs({
@@ -24,46 +37,83 @@ const { values: args } = parseArgs({
     seconds: { type: 'string' },
     'no-edits': { type: 'boolean', default: false },
     every: { type: 'string', default: '3' },
+    cdc: { type: 'boolean', default: false },
   },
 });
 const seconds = args.seconds === undefined ? undefined : Number(args.seconds);
 const everyMs = Number(args.every) * 1000;
+
+function textHeaders(headers: IHeaders | undefined): Record<string, string> {
+  const text: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    if (value !== undefined) text[name] = String(Array.isArray(value) ? value[0] : value);
+  }
+  return text;
+}
 
 function heading(text: string): void {
   console.log(`\n== ${text}`);
 }
 
 async function main(): Promise<void> {
-  heading('1/4 the local stack');
+  heading('1/5 the local stack');
   await up();
 
-  heading('2/4 the sample ERP (tiny) in both databases');
+  heading('2/5 the sample ERP (tiny) in both databases');
   for (const outcome of await seedErp({ target: 'all', size: 'tiny' })) console.log(`  ${outcome.message}`);
 
-  heading('3/4 the Debezium connectors');
+  heading('3/5 the Debezium connectors');
   await applyConnectors({ log: (line: string) => console.log(`  ${line}`) });
 
-  heading('4/4 live change events (Ctrl-C to stop)');
+  heading('4/5 the processors: ingest (CDC -> canonical topics) and offers (-> one topic per channel)');
+  const roles = await runRoles();
+
+  heading('5/5 the channel topics, following live ERP edits (Ctrl-C to stop)');
   const kafka = new Kafka({ clientId: 'syncline-demo', brokers: kafkaBrokers(), logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   await admin.connect();
-  const topics = (await admin.listTopics()).filter((t) => /^erp\.(postgres|mariadb)\.erp\./.test(t)).sort();
-  for (const topic of topics) {
+  const config = loadSynclineConfig(sampleConfig, {
+    ...process.env,
+    SYNCLINE_KAFKA_BROKERS: kafkaBrokers().join(','),
+    SYNCLINE_SCHEMA_REGISTRY_URL: registryUrl(),
+  });
+  const channelTopics = new Map(config.channels.map((c) => [offerTopicOf(c.id), c.id]));
+  const dlqTopics = new Map(config.channels.map((c) => [channelDlqTopicOf(c.id), c.id]));
+  // Give the processors a moment to write the snapshot before counting what the channels hold.
+  await sleep(3000);
+  for (const [topic, channel] of channelTopics) {
     const offsets = await admin.fetchTopicOffsets(topic);
-    const events = offsets.reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0);
-    console.log(`  ${topic.padEnd(36)} ${String(events).padStart(5)} events so far (snapshot and changes)`);
+    const records = offsets.reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0);
+    console.log(`  ${channel.padEnd(12)} ${topic.padEnd(32)} ${String(records).padStart(6)} records so far`);
   }
+  const cdcTopics = args.cdc
+    ? (await admin.listTopics()).filter((t) => /^erp\.(postgres|mariadb)\.erp\./.test(t)).sort()
+    : [];
   await admin.disconnect();
 
+  const registry = schemaRegistry(registryUrl());
   const consumer = kafka.consumer({ groupId: `syncline-demo-${randomUUID()}`, maxWaitTimeInMs: 100 });
   await consumer.connect();
-  await consumer.subscribe({ topics: topics, fromBeginning: false });
+  await consumer.subscribe({
+    topics: [...channelTopics.keys(), ...dlqTopics.keys(), ...cdcTopics],
+    fromBeginning: false,
+  });
   await consumer.run({
-    eachMessage: ({ topic, message }) => {
-      console.log(
-        `  kafka  ${describeCdcEvent(topic, message.key?.toString() ?? null, message.value?.toString() ?? null, Date.now())}`,
-      );
-      return Promise.resolve();
+    eachMessage: async ({ topic, message }) => {
+      const key = message.key?.toString() ?? '';
+      const now = Date.now();
+      const channel = channelTopics.get(topic);
+      if (channel !== undefined) {
+        const offer = message.value === null ? null : ((await registry.decode(message.value)) as Offer);
+        console.log(`  offer  ${describeOffer(channel, key, offer, textHeaders(message.headers), now)}`);
+      } else if (dlqTopics.has(topic)) {
+        const parked = JSON.parse(message.value?.toString() ?? '{}') as ParkedRecord;
+        console.log(`  parked ${parked.message}`);
+      } else {
+        console.log(
+          `  cdc    ${describeCdcEvent(topic, key || null, message.value?.toString() ?? null, now)}`,
+        );
+      }
     },
   });
 
@@ -96,7 +146,10 @@ async function main(): Promise<void> {
     if (timer) clearInterval(timer);
     await Promise.all(activities.map((a) => a.close()));
     await consumer.disconnect();
-    console.log('\nThe stack keeps running: npm run stack:status, npm run stack:down.');
+    await roles.stop();
+    console.log(
+      '\nThe processors stopped; the stack keeps running: npm run stack:status, npm run stack:down.',
+    );
     process.exit(0);
   };
   process.once('SIGINT', () => void finish());
@@ -106,7 +159,12 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   // The failures a person can act on are one sentence; anything else is a bug, shown in full.
-  if (error instanceof StackError || error instanceof ErpError || error instanceof ConnectorError) {
+  if (
+    error instanceof StackError ||
+    error instanceof ErpError ||
+    error instanceof ConnectorError ||
+    error instanceof SynclineError
+  ) {
     console.error(`\ndemo: ${error.message}`);
     process.exit(1);
   }

@@ -5,6 +5,7 @@
  */
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
+import { SynclineError } from '../runtime/errors.ts';
 
 export interface MetricsServerOptions {
   readonly host: string;
@@ -23,6 +24,16 @@ export async function startMetricsServer(options: MetricsServerOptions): Promise
   app.get('/metrics', async (_request, reply) => {
     return reply.header('content-type', options.registry.contentType).send(await options.registry.metrics());
   });
-  await app.listen({ host: options.host, port: options.port });
+  try {
+    await app.listen({ host: options.host, port: options.port });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+    throw new SynclineError(
+      'PORT_TAKEN',
+      `the metrics port ${options.host}:${options.port} is taken (is this role already running?); set metrics.ports in the config or pass --metrics-port (0 = any free port)`,
+      false,
+      { cause: error },
+    );
+  }
   return app;
 }

@@ -13,6 +13,7 @@ export type SynclineErrorCode =
   | 'TRANSACTION_FAILED'
   | 'STATE_STORE'
   | 'TOPIC_SETUP'
+  | 'PORT_TAKEN'
   | 'WRONG_STATE';
 
 export class SynclineError extends Error {
