@@ -29,7 +29,6 @@ const products = 200;
 const skus = Array.from({ length: products }, (_, i) => `FI-${run}-${String(i).padStart(4, '0')}`);
 const targetChanges = 10_500;
 const channels = ['webshop', 'b2b-portal', 'marketplace'] as const;
-type Channel = (typeof channels)[number];
 
 let erp: pg.Client;
 let wms: mysql.Connection;
@@ -186,7 +185,7 @@ before(async () => {
 });
 
 after(async () => {
-  await Promise.all(instances.map((instance) => instance.child?.stop()));
+  await Promise.all(instances.map((instance) => instance.child?.stop() ?? Promise.resolve()));
   await tail.stop();
   await erp.query(`DELETE FROM erp.price WHERE sku LIKE $1`, [`FI-${run}-%`]);
   await erp.query(`DELETE FROM erp.stock_level WHERE sku LIKE $1`, [`FI-${run}-%`]);

@@ -14,7 +14,8 @@
  *
  * State tables: `sku` SkuState per SKU; `family` FamilyState per family; `last` what was last
  * written per `<channel>\u001f<key>` (suppress.ts); `parked` the sentence last parked per
- * `<channel>\u001f<key>` (one DLQ record per problem, not per change). All are rebuilt from the
+ * `<channel>\u001f<key>`, or `<channel>\u001f<family>\u001f<variant>` for a variant parked inside
+ * its family (one DLQ record per problem, not per change). All are rebuilt from the
  * input topics when a task's local store cannot be trusted, by running the same code with
  * emissions dropped.
  */
@@ -119,11 +120,11 @@ function channelEmissions(
   outcomes: readonly OfferOutcome[],
   record: InputRecord,
   state: StateView,
+  parkedKey?: (key: string) => string,
 ): Emission[] {
   const memoryKey = (key: string) => `${channel.id}${separator}${key}`;
-  const { emit, remember } = suppressOutcomes(
-    stillNews(outcomes, (key) => memoryKey(key), state),
-    (key) => state.get<string | null>(lastTable, memoryKey(key)),
+  const { emit, remember } = suppressOutcomes(stillNews(outcomes, parkedKey ?? memoryKey, state), (key) =>
+    state.get<string | null>(lastTable, memoryKey(key)),
   );
   for (const [key, last] of remember) state.put(lastTable, memoryKey(key), last);
   const lineage = onlyLineage(record.headers);
@@ -215,7 +216,23 @@ function perFamily(config: OffersConfig, record: InputRecord, state: StateView):
   else state.put(familyTable, familySku, family);
   return config.channels
     .filter((channel) => channel.variants === 'grouped')
-    .flatMap((channel) => channelEmissions(channel, familyOffers(channel, family), record, state));
+    .flatMap((channel) => {
+      const outcomes = familyOffers(channel, family);
+      // A variant's park is the family's to remember, under a key of the family's: the variant's
+      // own SKU is a family too (tombstoned as one, which would end the park), and may live on
+      // another task. A variant neither offered nor tombstoned here ends its park by not being
+      // parked: it is in the offer, left out for another cause, or gone from the family.
+      const variantKey = (key: string) => `${channel.id}${separator}${familySku}${separator}${key}`;
+      const parkedNow = new Set(outcomes.flatMap((o) => (o.kind === 'park' ? [o.key] : [])));
+      for (const variant of new Set([...Object.keys(family.variants), sku])) {
+        if (variant === familySku || parkedNow.has(variant)) continue;
+        if (state.get<string>(parkedTable, variantKey(variant)) !== undefined)
+          state.delete(parkedTable, variantKey(variant));
+      }
+      return channelEmissions(channel, outcomes, record, state, (key) =>
+        key === familySku ? `${channel.id}${separator}${key}` : variantKey(key),
+      );
+    });
 }
 
 export function offersProcessor(config: OffersConfig): Processor {
@@ -226,7 +243,8 @@ export function offersProcessor(config: OffersConfig): Processor {
     // A changed channel config wipes the local state, which is then rebuilt by replaying the
     // canonical topics under the new config. Offers already written under the old one are
     // rewritten when their SKU next changes (a full re-publication is an operator action).
-    stateSignature: `offers-v1|${signature}`,
+    // v2: a variant's park in a grouped channel is remembered under its family's key.
+    stateSignature: `offers-v2|${signature}`,
     dlqTopic: (reason: Parked) =>
       reason.channel === undefined ? offersDlqTopic : channelDlqTopicOf(reason.channel),
     process(record, { state }) {

@@ -1,0 +1,317 @@
+/**
+ * `npm run bench:pipeline`: throughput and latency of ingest + offers (issue 3), isolated mode of
+ * BENCHMARKS.md: generated Debezium events are written to the CDC topics and the two processors,
+ * started as `syncline <role>` child processes on the sample config (3 channels), carry them to the
+ * channel topics.
+ *
+ * It runs on a stack of its own (data in var/bench-stack, deleted first), so the figures start
+ * from an empty broker and the development stack's topics are never polluted; stop the
+ * development stack first (`npm run stack:down`).
+ *
+ * Phases:
+ *   1. snapshot: N products (7 CDC rows each) -> every channel topic; changes/s.
+ *   2. steady changes, several rounds alternating exactly-once on and off: M changes written as
+ *      fast as possible, time until both processors have caught up; changes/s and the ratio.
+ *   3. latency: changes at a steady rate with the ERP commit time = send time; each channel
+ *      record's age when a read_committed consumer sees it; p50 / p95 / p99 / max.
+ *
+ *   npm run bench:pipeline -- [--products 100000] [--changes 50000] [--rounds 3] [--rate 1000]
+ *                             [--latency-seconds 30]
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parseArgs } from 'node:util';
+import { Kafka, logLevel, type Admin, type Producer } from 'kafkajs';
+import { parse, stringify } from 'yaml';
+import { CdcWorkload, cdcTopics, type CdcEvent } from './cdc-events.ts';
+import { median, percentile } from './stats.ts';
+
+const repoRoot = new URL('..', import.meta.url).pathname;
+const benchDir = join(repoRoot, 'var', 'bench-stack');
+// The stack modules read SYNCLINE_STACK_DIR when they load: set it before importing them.
+process.env.SYNCLINE_STACK_DIR = benchDir;
+const { up, down } = await import('../infra/local/stack.ts');
+const { kafkaBrokers, registryUrl } = await import('../infra/local/stack-config.ts');
+const { portInUse } = await import('../infra/local/ports.ts');
+
+const { values } = parseArgs({
+  options: {
+    products: { type: 'string', default: '100000' },
+    changes: { type: 'string', default: '50000' },
+    rounds: { type: 'string', default: '3' },
+    rate: { type: 'string', default: '1000' },
+    'latency-seconds': { type: 'string', default: '30' },
+    'keep-stack': { type: 'boolean', default: false },
+  },
+});
+const products = Number(values.products);
+const changes = Number(values.changes);
+const rounds = Number(values.rounds);
+const rate = Number(values.rate);
+const latencySeconds = Number(values['latency-seconds']);
+
+const channels = ['webshop', 'b2b-portal', 'marketplace'];
+const offerTopics = channels.map((c) => `channel.${c}.offer.v1`);
+
+function configFile(exactlyOnce: boolean): string {
+  const sample = parse(readFileSync(join(repoRoot, 'infra/local/syncline.yaml'), 'utf8')) as Record<
+    string,
+    Record<string, unknown>
+  >;
+  sample.processing = { ...sample.processing, exactlyOnce, stateDir: join(benchDir, 'processor-state') };
+  sample.metrics = { host: '127.0.0.1', ports: { ingest: 0, offers: 0 } };
+  const file = join(benchDir, `syncline-${exactlyOnce ? 'eos' : 'alo'}.yaml`);
+  writeFileSync(file, stringify(sample));
+  return file;
+}
+
+function startRole(role: string, config: string): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'streams/cli.ts', role, '--config', config], {
+    cwd: repoRoot,
+    env: {
+      ...process.env,
+      SYNCLINE_LOG_LEVEL: 'info',
+      SYNCLINE_KAFKA_BROKERS: kafkaBrokers().join(','),
+      SYNCLINE_SCHEMA_REGISTRY_URL: registryUrl(),
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    if (output.length < 100_000) output += chunk.toString();
+  });
+  child.stderr.on('data', (chunk: Buffer) => process.stderr.write(chunk));
+  return new Promise((resolve, reject) => {
+    const timer = setInterval(() => {
+      if (output.includes('"msg":"running"')) {
+        clearInterval(timer);
+        resolve(child);
+      } else if (child.exitCode !== null) {
+        clearInterval(timer);
+        reject(new Error(`syncline ${role} exited: ${output.slice(-2000)}`));
+      }
+    }, 100);
+  });
+}
+
+async function stopRoles(children: ChildProcess[]): Promise<void> {
+  await Promise.all(
+    children.map(
+      (child) =>
+        new Promise<void>((resolve) => {
+          if (child.exitCode !== null) return resolve();
+          child.once('exit', () => resolve());
+          child.kill('SIGTERM');
+        }),
+    ),
+  );
+}
+
+async function produceAll(producer: Producer, events: Iterable<CdcEvent>): Promise<number> {
+  let count = 0;
+  let batch: CdcEvent[] = [];
+  const flush = async () => {
+    const byTopic = new Map<string, { key: string; value: string }[]>();
+    for (const event of batch) {
+      const messages = byTopic.get(event.topic) ?? [];
+      messages.push({ key: event.key, value: event.value });
+      byTopic.set(event.topic, messages);
+    }
+    await producer.sendBatch({
+      topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+      acks: -1,
+    });
+    count += batch.length;
+    batch = [];
+  };
+  for (const event of events) {
+    batch.push(event);
+    if (batch.length >= 1000) await flush();
+  }
+  if (batch.length > 0) await flush();
+  return count;
+}
+
+/** True once a group has read every input it has: committed offset at the end (transaction markers aside). */
+async function caughtUp(admin: Admin, groupId: string, topics: string[]): Promise<boolean> {
+  const committed = await admin.fetchOffsets({ groupId, topics });
+  for (const topic of topics) {
+    const ends = await admin.fetchTopicOffsets(topic);
+    for (const { partition, high } of ends) {
+      const offset = committed
+        .find((t) => t.topic === topic)
+        ?.partitions.find((p) => p.partition === partition)?.offset;
+      const at = offset === undefined || offset === '-1' ? 0n : BigInt(offset);
+      // A transactionally written partition ends with a commit marker, one offset past the last record.
+      if (BigInt(high) - at > 1n) return false;
+    }
+  }
+  return true;
+}
+
+async function waitCaughtUp(admin: Admin): Promise<void> {
+  const ingestInputs = Object.values(cdcTopics);
+  const offersInputs = [
+    'catalog.product.v1',
+    'catalog.stock.v1',
+    'catalog.price.v1',
+    'syncline.offers.family.v1',
+  ];
+  let stable = 0;
+  while (stable < 2) {
+    await sleep(250);
+    const done =
+      (await caughtUp(admin, 'syncline-ingest', ingestInputs)) &&
+      (await caughtUp(admin, 'syncline-offers', offersInputs));
+    stable = done ? stable + 1 : 0;
+  }
+}
+
+async function topicRecords(admin: Admin, topics: string[]): Promise<number> {
+  let total = 0;
+  for (const topic of topics) {
+    for (const { high, low } of await admin.fetchTopicOffsets(topic)) total += Number(high) - Number(low);
+  }
+  return total;
+}
+
+async function main(): Promise<void> {
+  for (const [what, port] of [
+    ['Kafka', kafkaBrokers()[0]?.split(':')[1]],
+    ['schema registry', new URL(registryUrl()).port],
+  ] as const) {
+    if (await portInUse(Number(port))) {
+      throw new Error(
+        `the ${what} port ${port} is taken: stop the development stack first (npm run stack:down); the benchmark runs on a fresh stack of its own in var/bench-stack`,
+      );
+    }
+  }
+  rmSync(benchDir, { recursive: true, force: true });
+  mkdirSync(benchDir, { recursive: true });
+  console.log('== bench stack (fresh, var/bench-stack)');
+  await up();
+
+  const kafka = new Kafka({
+    clientId: 'syncline-bench',
+    brokers: kafkaBrokers(),
+    logLevel: logLevel.NOTHING,
+  });
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({
+    topics: Object.values(cdcTopics).map((topic) => ({ topic, numPartitions: 4 })),
+    waitForLeaders: true,
+  });
+  const producer = kafka.producer({ allowAutoTopicCreation: false });
+  await producer.connect();
+  const workload = new CdcWorkload(products);
+  const eos = configFile(true);
+  const alo = configFile(false);
+  const results: Record<string, unknown> = { products, changes, rounds, rate, channels: channels.length };
+
+  try {
+    console.log(`\n== 1. snapshot: ${products} products, ${products * 7} CDC rows`);
+    const snapshotRows = await produceAll(producer, workload.snapshot());
+    let roles = [await startRole('ingest', eos), await startRole('offers', eos)];
+    const t0 = Date.now();
+    await waitCaughtUp(admin);
+    const snapshotSeconds = (Date.now() - t0) / 1000;
+    const outputs = await topicRecords(admin, offerTopics);
+    console.log(
+      `  ${snapshotRows} CDC rows in ${snapshotSeconds.toFixed(1)} s: ${(snapshotRows / snapshotSeconds).toFixed(0)} changes/s, ${outputs} channel records`,
+    );
+    results.snapshot = { rows: snapshotRows, seconds: snapshotSeconds, channelRecords: outputs };
+
+    console.log(`\n== 2. steady changes: ${changes} per round, ${rounds} rounds per mode`);
+    const rates: Record<'eos' | 'alo', number[]> = { eos: [], alo: [] };
+    for (let round = 0; round < rounds; round += 1) {
+      for (const mode of ['eos', 'alo'] as const) {
+        await stopRoles(roles);
+        roles = [
+          await startRole('ingest', mode === 'eos' ? eos : alo),
+          await startRole('offers', mode === 'eos' ? eos : alo),
+        ];
+        await waitCaughtUp(admin);
+        const before = await topicRecords(admin, offerTopics);
+        const start = Date.now();
+        const events = Array.from({ length: changes }, () => workload.change());
+        await produceAll(producer, events);
+        await waitCaughtUp(admin);
+        const seconds = (Date.now() - start) / 1000;
+        const emitted = (await topicRecords(admin, offerTopics)) - before;
+        rates[mode].push(changes / seconds);
+        console.log(
+          `  round ${round + 1} ${mode === 'eos' ? 'exactly-once ' : 'at-least-once'}: ${(changes / seconds).toFixed(0)} changes/s (${seconds.toFixed(1)} s), ${emitted} channel records, suppression ratio ${(emitted / (changes * channels.length)).toFixed(2)}`,
+        );
+      }
+    }
+    const eosMedian = median(rates.eos);
+    const aloMedian = median(rates.alo);
+    console.log(
+      `  median exactly-once ${eosMedian.toFixed(0)} changes/s, at-least-once ${aloMedian.toFixed(0)} changes/s, ratio ${(eosMedian / aloMedian).toFixed(2)} (target >= 0.9)`,
+    );
+    results.steady = { exactlyOnce: rates.eos, atLeastOnce: rates.alo, ratio: eosMedian / aloMedian };
+
+    await stopRoles(roles);
+    roles = [await startRole('ingest', eos), await startRole('offers', eos)];
+    await waitCaughtUp(admin);
+    console.log(`\n== 3. latency at ${rate} changes/s for ${latencySeconds} s, exactly-once`);
+    const ages: number[] = [];
+    const consumer = kafka.consumer({ groupId: `bench-latency-${Date.now()}`, maxWaitTimeInMs: 20 });
+    await consumer.connect();
+    await consumer.subscribe({ topics: offerTopics, fromBeginning: false });
+    let measuring = false;
+    await consumer.run({
+      eachMessage: ({ message }) => {
+        const commit = Number(message.headers?.['syncline.commit-ms']?.toString());
+        if (measuring && Number.isFinite(commit)) ages.push(Date.now() - commit);
+        return Promise.resolve();
+      },
+    });
+    await sleep(3000);
+    measuring = true;
+    const tickMs = 20;
+    const perTick = Math.max(1, Math.round((rate * tickMs) / 1000));
+    const end = Date.now() + latencySeconds * 1000;
+    let next = Date.now();
+    while (Date.now() < end) {
+      const batch = Array.from({ length: perTick }, () => workload.change(Date.now()));
+      await produceAll(producer, batch);
+      next += tickMs;
+      await sleep(Math.max(0, next - Date.now()));
+    }
+    await sleep(3000);
+    measuring = false;
+    await consumer.disconnect();
+    ages.sort((a, b) => a - b);
+    const latency = {
+      records: ages.length,
+      p50: percentile(ages, 0.5),
+      p95: percentile(ages, 0.95),
+      p99: percentile(ages, 0.99),
+      max: ages.at(-1) ?? NaN,
+    };
+    console.log(
+      `  ${latency.records} channel records: p50 ${latency.p50} ms, p95 ${latency.p95} ms, p99 ${latency.p99} ms, max ${latency.max} ms (target p99 <= 250 ms; Debezium's own delay not included)`,
+    );
+    results.latency = latency;
+    await stopRoles(roles);
+  } finally {
+    await producer.disconnect();
+    await admin.disconnect();
+  }
+  const resultFile = join(
+    repoRoot,
+    'bench',
+    'results',
+    `pipeline-${new Date().toISOString().replace(/[:.]/g, '-')}.json`,
+  );
+  mkdirSync(join(repoRoot, 'bench', 'results'), { recursive: true });
+  writeFileSync(resultFile, JSON.stringify(results, null, 2));
+  console.log(`\nresults: ${resultFile}`);
+  if (!values['keep-stack']) await down();
+}
+
+await main();
