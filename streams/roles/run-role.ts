@@ -78,6 +78,7 @@ export async function runRole(options: RunRoleOptions): Promise<RunningRole> {
       commitIntervalMs: config.processing.commitIntervalMs,
       maxWaitTimeMs: config.processing.maxWaitTimeMs,
       exactlyOnce: config.processing.exactlyOnce,
+      concurrentPartitions: config.processing.partitions,
     });
   } catch (error) {
     await server.close();
@@ -89,6 +90,7 @@ export async function runRole(options: RunRoleOptions): Promise<RunningRole> {
       inputs: role.processor.inputTopics,
       metrics: metricsUrl,
       exactlyOnce: config.processing.exactlyOnce,
+      concurrentPartitions: config.processing.partitions,
     },
     'running',
   );

@@ -26,6 +26,8 @@ export interface ProcessingOptions {
   readonly logger: Logger;
   readonly createPartitioner: ICustomPartitioner;
   readonly commitIntervalMs: number;
+  /** How many partitions' batches are processed at once (default 4). */
+  readonly concurrentPartitions?: number;
   /** Default true. False = at least once, for measuring what exactly-once costs. */
   readonly exactlyOnce?: boolean;
   readonly transactionTimeoutMs?: number;
@@ -122,6 +124,10 @@ export async function runProcessor(options: ProcessingOptions): Promise<RunningP
   await consumer.subscribe({ topics: [...processor.inputTopics], fromBeginning: true });
   await consumer.run({
     autoCommit: false,
+    // Batches of different partitions belong to different tasks: let them run side by side (a
+    // task's own batches are still one at a time, under its lock). kafkajs's default is 1, which
+    // serialises every task's transaction commits behind each other.
+    partitionsConsumedConcurrently: options.concurrentPartitions ?? 4,
     eachBatchAutoResolve: false,
     eachBatch: async (payload) => {
       const { batch } = payload;
