@@ -32,6 +32,8 @@ let erp: pg.Client;
 let wms: mysql.Connection;
 let roles: Child[] = [];
 let tail: TopicTail;
+/** Set once the tail runs: a failed start-up must not fail the clean-up too. */
+let tailRunning: TopicTail | undefined;
 /** A standalone, active product with an EAN and a brand: offered on all three channels. */
 let sku: string;
 
@@ -89,14 +91,16 @@ before(async () => {
       ORDER BY p.sku LIMIT 1`,
   );
   sku = found.rows[0]?.sku ?? assert.fail('the tiny sample has no standalone product with EAN and brand');
-  tail = await tailTopics([...offerTopics, ...dlqTopics]);
   const config = testConfigFile();
   roles = [await startRole('ingest', config), await startRole('offers', config)];
+  // After the roles: they create the channel and dead-letter topics on a fresh broker.
+  tail = await tailTopics([...offerTopics, ...dlqTopics]);
+  tailRunning = tail;
 });
 
 after(async () => {
   await Promise.all(roles.map((role) => role.stop()));
-  await tail.stop();
+  await tailRunning?.stop();
   await erp.end();
   await wms.end();
 });
