@@ -89,9 +89,13 @@ export class TaskStore {
     });
   }
 
-  /** Number of rows (for the state-size metric); counts keys, cheap in LMDB. */
+  /**
+   * Number of rows (for the state-size metric), from LMDB's own statistics: O(1), where
+   * `getKeysCount()` walks every key (11 ms for 200k rows, on every commit of every task).
+   */
   size(): number {
-    return Math.max(0, this.db.getKeysCount() - 2);
+    const { entryCount } = this.db.getStats() as { entryCount?: number };
+    return Math.max(0, (entryCount ?? 0) - 2);
   }
 
   wipe(): void {
