@@ -60,7 +60,7 @@ const flushBytes = 256 * 1024;
 type TaskPhase = 'starting' | 'running' | 'closed';
 
 interface Pending {
-  /** Outputs not yet sent to the broker (flushed in chunks, see flush()). */
+  /** Outputs not yet sent to the broker (sent in chunks of flushBytes, see append()). */
   readonly messages: Map<string, Message[]>;
   /** Bytes of key and value in `messages`. */
   bytes: number;
