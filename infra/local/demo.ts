@@ -28,8 +28,8 @@ import { channelDlqTopicOf } from '../../streams/processors/offers/offers-proces
 import { schemaRegistry } from '../../streams/runtime/codec/avro-codec.ts';
 import type { ParkedRecord } from '../../streams/runtime/eos/parked-record.ts';
 import { SynclineError } from '../../streams/runtime/errors.ts';
+import { textHeaders } from '../../streams/runtime/kafka/text-headers.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { IHeaders } from 'kafkajs';
 import { StackError } from './stack-error.ts';
 
 const { values: args } = parseArgs({
@@ -42,14 +42,6 @@ const { values: args } = parseArgs({
 });
 const seconds = args.seconds === undefined ? undefined : Number(args.seconds);
 const everyMs = Number(args.every) * 1000;
-
-function textHeaders(headers: IHeaders | undefined): Record<string, string> {
-  const text: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers ?? {})) {
-    if (value !== undefined) text[name] = String(Array.isArray(value) ? value[0] : value);
-  }
-  return text;
-}
 
 function heading(text: string): void {
   console.log(`\n== ${text}`);

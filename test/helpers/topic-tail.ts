@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { Consumer } from 'kafkajs';
 import { registryUrl } from '../../infra/local/stack-config.ts';
 import { schemaRegistry } from '../../streams/runtime/codec/avro-codec.ts';
+import { textHeaders } from '../../streams/runtime/kafka/text-headers.ts';
 import { testKafka } from './read-topic.ts';
 import { waitUntil } from './wait-until.ts';
 
@@ -59,10 +60,7 @@ export async function tailTopics(topics: readonly string[], kafka = testKafka())
       if (raw !== null && raw.length > 0) {
         value = raw[0] === 0 ? await registry.decode(raw) : (JSON.parse(raw.toString('utf8')) as unknown);
       }
-      const headers: Record<string, string> = {};
-      for (const [name, header] of Object.entries(message.headers ?? {})) {
-        if (header !== undefined) headers[name] = String(Array.isArray(header) ? header[0] : header);
-      }
+      const headers = textHeaders(message.headers);
       records.push({
         topic,
         partition,

@@ -47,15 +47,28 @@ const entityOfTopic = new Map<string, CanonicalEntity>(
   Object.entries(canonicalTopics).map(([entity, topic]) => [topic, entity as CanonicalEntity]),
 );
 
+/** The channels split by how they treat variants, once per processor rather than per record. */
+interface ChannelsByVariants {
+  readonly flat: readonly ChannelConfig[];
+  readonly grouped: readonly ChannelConfig[];
+}
+
+function byVariants(config: OffersConfig): ChannelsByVariants {
+  return {
+    flat: config.channels.filter((channel) => channel.variants === 'flat'),
+    grouped: config.channels.filter((channel) => channel.variants === 'grouped'),
+  };
+}
+
 export function offersInputTopics(config: OffersConfig): string[] {
   const topics: string[] = Object.values(canonicalTopics);
-  if (config.channels.some((channel) => channel.variants === 'grouped')) topics.push(familyRepartitionTopic);
+  if (byVariants(config).grouped.length > 0) topics.push(familyRepartitionTopic);
   return topics;
 }
 
 /** Every topic the processor writes, for the role to create. */
 export function offersOutputTopics(config: OffersConfig): { compacted: string[]; dlq: string[] } {
-  const grouped = config.channels.some((channel) => channel.variants === 'grouped');
+  const grouped = byVariants(config).grouped.length > 0;
   return {
     compacted: [
       ...config.channels.map((channel) => offerTopicOf(channel.id)),
@@ -149,7 +162,7 @@ function channelEmissions(
 }
 
 function perSku(
-  config: OffersConfig,
+  channels: ChannelsByVariants,
   entity: CanonicalEntity,
   record: InputRecord,
   state: StateView,
@@ -172,11 +185,10 @@ function perSku(
   else state.put(skuTable, sku, after);
 
   const emissions: Emission[] = [];
-  for (const channel of config.channels) {
-    if (channel.variants === 'flat')
-      emissions.push(...channelEmissions(channel, skuOffers(channel, after), record, state));
+  for (const channel of channels.flat) {
+    emissions.push(...channelEmissions(channel, skuOffers(channel, after), record, state));
   }
-  if (config.channels.some((channel) => channel.variants === 'grouped')) {
+  if (channels.grouped.length > 0) {
     for (const familySku of familiesTouched(before, after)) {
       emissions.push({
         kind: 'record',
@@ -191,7 +203,7 @@ function perSku(
   return emissions;
 }
 
-function perFamily(config: OffersConfig, record: InputRecord, state: StateView): Emission[] {
+function perFamily(channels: ChannelsByVariants, record: InputRecord, state: StateView): Emission[] {
   const at = record.key?.indexOf(separator) ?? -1;
   if (record.key === null || at <= 0) {
     return [
@@ -214,29 +226,28 @@ function perFamily(config: OffersConfig, record: InputRecord, state: StateView):
   );
   if (isEmptyFamily(family)) state.delete(familyTable, familySku);
   else state.put(familyTable, familySku, family);
-  return config.channels
-    .filter((channel) => channel.variants === 'grouped')
-    .flatMap((channel) => {
-      const outcomes = familyOffers(channel, family);
-      // A variant's park is the family's to remember, under a key of the family's: the variant's
-      // own SKU is a family too (tombstoned as one, which would end the park), and may live on
-      // another task. A variant neither offered nor tombstoned here ends its park by not being
-      // parked: it is in the offer, left out for another cause, or gone from the family.
-      const variantKey = (key: string) => `${channel.id}${separator}${familySku}${separator}${key}`;
-      const parkedNow = new Set(outcomes.flatMap((o) => (o.kind === 'park' ? [o.key] : [])));
-      for (const variant of new Set([...Object.keys(family.variants), sku])) {
-        if (variant === familySku || parkedNow.has(variant)) continue;
-        if (state.get<string>(parkedTable, variantKey(variant)) !== undefined)
-          state.delete(parkedTable, variantKey(variant));
-      }
-      return channelEmissions(channel, outcomes, record, state, (key) =>
-        key === familySku ? `${channel.id}${separator}${key}` : variantKey(key),
-      );
-    });
+  return channels.grouped.flatMap((channel) => {
+    const outcomes = familyOffers(channel, family);
+    // A variant's park is the family's to remember, under a key of the family's: the variant's
+    // own SKU is a family too (tombstoned as one, which would end the park), and may live on
+    // another task. A variant neither offered nor tombstoned here ends its park by not being
+    // parked: it is in the offer, left out for another cause, or gone from the family.
+    const variantKey = (key: string) => `${channel.id}${separator}${familySku}${separator}${key}`;
+    const parkedNow = new Set(outcomes.flatMap((o) => (o.kind === 'park' ? [o.key] : [])));
+    for (const variant of new Set([...Object.keys(family.variants), sku])) {
+      if (variant === familySku || parkedNow.has(variant)) continue;
+      if (state.get<string>(parkedTable, variantKey(variant)) !== undefined)
+        state.delete(parkedTable, variantKey(variant));
+    }
+    return channelEmissions(channel, outcomes, record, state, (key) =>
+      key === familySku ? `${channel.id}${separator}${key}` : variantKey(key),
+    );
+  });
 }
 
 export function offersProcessor(config: OffersConfig): Processor {
   const signature = createHash('sha256').update(JSON.stringify(config.channels)).digest('hex').slice(0, 16);
+  const channels = byVariants(config);
   return {
     name: 'offers',
     inputTopics: offersInputTopics(config),
@@ -248,10 +259,10 @@ export function offersProcessor(config: OffersConfig): Processor {
     dlqTopic: (reason: Parked) =>
       reason.channel === undefined ? offersDlqTopic : channelDlqTopicOf(reason.channel),
     process(record, { state }) {
-      if (record.topic === familyRepartitionTopic) return perFamily(config, record, state);
+      if (record.topic === familyRepartitionTopic) return perFamily(channels, record, state);
       const entity = entityOfTopic.get(record.topic);
       if (entity === undefined) throw new Error(`the offers processor does not read ${record.topic}`);
-      return perSku(config, entity, record, state);
+      return perSku(channels, entity, record, state);
     },
   };
 }
