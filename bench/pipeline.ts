@@ -18,14 +18,13 @@
  *   npm run bench:pipeline -- [--products 100000] [--changes 50000] [--rounds 3] [--rate 1000]
  *                             [--latency-seconds 30]
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { Kafka, logLevel, type Admin, type Producer } from 'kafkajs';
-import { parse, stringify } from 'yaml';
 import { CdcWorkload, cdcTopics, type CdcEvent } from './cdc-events.ts';
+import type { RoleProcess } from '../infra/local/syncline-roles.ts';
 import { median, percentile } from './stats.ts';
 
 const repoRoot = new URL('..', import.meta.url).pathname;
@@ -35,6 +34,7 @@ process.env.SYNCLINE_STACK_DIR = benchDir;
 const { up, down } = await import('../infra/local/stack.ts');
 const { kafkaBrokers, registryUrl } = await import('../infra/local/stack-config.ts');
 const { portInUse } = await import('../infra/local/ports.ts');
+const { startRole, writeSampleConfigVariant } = await import('../infra/local/syncline-roles.ts');
 
 const { values } = parseArgs({
   options: {
@@ -58,68 +58,28 @@ const channels = ['webshop', 'b2b-portal', 'marketplace'];
 const offerTopics = channels.map((c) => `channel.${c}.offer.v1`);
 
 function configFile(exactlyOnce: boolean): string {
-  const sample = parse(readFileSync(join(repoRoot, 'infra/local/syncline.yaml'), 'utf8')) as Record<
-    string,
-    Record<string, unknown>
-  >;
-  sample.processing = { ...sample.processing, exactlyOnce, stateDir: join(benchDir, 'processor-state') };
-  if (values['commit-interval-ms'] !== undefined) {
-    sample.processing.commitIntervalMs = Number(values['commit-interval-ms']);
-  }
-  sample.metrics = { host: '127.0.0.1', ports: { ingest: 0, offers: 0 } };
-  const file = join(benchDir, `syncline-${exactlyOnce ? 'eos' : 'alo'}.yaml`);
-  writeFileSync(file, stringify(sample));
-  return file;
-}
-
-function startRole(role: string, config: string): Promise<ChildProcess> {
-  // BENCH_CPU_PROF=<dir> writes a V8 CPU profile of each role when it stops (not allowed in NODE_OPTIONS).
-  const profile = process.env.BENCH_CPU_PROF
-    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
-    : [];
-  const child = spawn(
-    process.execPath,
-    [...profile, '--import', 'tsx', 'streams/cli.ts', role, '--config', config],
-    {
-      cwd: repoRoot,
-      env: {
-        ...process.env,
-        SYNCLINE_LOG_LEVEL: 'info',
-        SYNCLINE_KAFKA_BROKERS: kafkaBrokers().join(','),
-        SYNCLINE_SCHEMA_REGISTRY_URL: registryUrl(),
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    if (output.length < 100_000) output += chunk.toString();
-  });
-  child.stderr.on('data', (chunk: Buffer) => process.stderr.write(chunk));
-  return new Promise((resolve, reject) => {
-    const timer = setInterval(() => {
-      if (output.includes('"msg":"running"')) {
-        clearInterval(timer);
-        resolve(child);
-      } else if (child.exitCode !== null) {
-        clearInterval(timer);
-        reject(new Error(`syncline ${role} exited: ${output.slice(-2000)}`));
-      }
-    }, 100);
+  const commitInterval = values['commit-interval-ms'];
+  return writeSampleConfigVariant(join(benchDir, `syncline-${exactlyOnce ? 'eos' : 'alo'}.yaml`), {
+    exactlyOnce,
+    stateDir: join(benchDir, 'processor-state'),
+    ...(commitInterval === undefined ? {} : { commitIntervalMs: Number(commitInterval) }),
   });
 }
 
-async function stopRoles(children: ChildProcess[]): Promise<void> {
-  await Promise.all(
-    children.map(
-      (child) =>
-        new Promise<void>((resolve) => {
-          if (child.exitCode !== null) return resolve();
-          child.once('exit', () => resolve());
-          child.kill('SIGTERM');
-        }),
-    ),
-  );
+// BENCH_CPU_PROF=<dir> writes a V8 CPU profile of each role when it stops (not allowed in NODE_OPTIONS).
+const profile = process.env.BENCH_CPU_PROF
+  ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
+  : [];
+
+async function startRoles(config: string): Promise<RoleProcess[]> {
+  return [
+    await startRole('ingest', config, { nodeArgs: profile }),
+    await startRole('offers', config, { nodeArgs: profile }),
+  ];
+}
+
+async function stopRoles(roles: readonly RoleProcess[]): Promise<void> {
+  await Promise.all(roles.map((role) => role.stop()));
 }
 
 async function produceAll(producer: Producer, events: Iterable<CdcEvent>): Promise<number> {
@@ -255,7 +215,7 @@ async function main(): Promise<void> {
   try {
     console.log(`\n== 1. snapshot: ${products} products, ${products * 7} CDC rows`);
     const snapshotRows = await produceAll(producer, workload.snapshot());
-    let roles = [await startRole('ingest', eos), await startRole('offers', eos)];
+    let roles = await startRoles(eos);
     const t0 = Date.now();
     const snapshotSeconds = ((await waitCaughtUp(admin)) - t0) / 1000;
     const outputs = await topicRecords(admin, offerTopics);
@@ -269,10 +229,7 @@ async function main(): Promise<void> {
     for (let round = 0; round < (values['skip-steady'] ? 0 : rounds); round += 1) {
       for (const mode of ['eos', 'alo'] as const) {
         await stopRoles(roles);
-        roles = [
-          await startRole('ingest', mode === 'eos' ? eos : alo),
-          await startRole('offers', mode === 'eos' ? eos : alo),
-        ];
+        roles = await startRoles(mode === 'eos' ? eos : alo);
         await waitCaughtUp(admin);
         const before = await topicRecords(admin, offerTopics);
         const start = Date.now();
@@ -294,7 +251,7 @@ async function main(): Promise<void> {
     results.steady = { exactlyOnce: rates.eos, atLeastOnce: rates.alo, ratio: eosMedian / aloMedian };
 
     await stopRoles(roles);
-    roles = [await startRole('ingest', eos), await startRole('offers', eos)];
+    roles = await startRoles(eos);
     await waitCaughtUp(admin);
     console.log(`\n== 3. latency at ${rate} changes/s for ${latencySeconds} s, exactly-once`);
     const ages: number[] = [];

@@ -20,7 +20,8 @@ import { seedErp } from './erp/seed.ts';
 import { up } from './stack.ts';
 import { erpMariadb, erpPostgres, kafkaBrokers, registryUrl } from './stack-config.ts';
 import { describeOffer } from './demo/describe-offer.ts';
-import { runRoles, sampleConfig } from './demo/run-roles.ts';
+import { runRoles } from './demo/run-roles.ts';
+import { sampleConfigFile, stackEnv } from './syncline-roles.ts';
 import { loadSynclineConfig } from '../../streams/config/syncline-config.ts';
 import { offerTopicOf } from '../../streams/processors/offers/channel-config.ts';
 import type { Offer } from '../../streams/processors/offers/offer.ts';
@@ -64,11 +65,7 @@ async function main(): Promise<void> {
   const kafka = new Kafka({ clientId: 'syncline-demo', brokers: kafkaBrokers(), logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   await admin.connect();
-  const config = loadSynclineConfig(sampleConfig, {
-    ...process.env,
-    SYNCLINE_KAFKA_BROKERS: kafkaBrokers().join(','),
-    SYNCLINE_SCHEMA_REGISTRY_URL: registryUrl(),
-  });
+  const config = loadSynclineConfig(sampleConfigFile, { ...process.env, ...stackEnv() });
   const channelTopics = new Map(config.channels.map((c) => [offerTopicOf(c.id), c.id]));
   const dlqTopics = new Map(config.channels.map((c) => [channelDlqTopicOf(c.id), c.id]));
   // Give the processors a moment to write the snapshot before counting what the channels hold.

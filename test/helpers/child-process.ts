@@ -11,8 +11,8 @@ export interface Child {
   stop(): Promise<void>;
 }
 
-export function startChild(entry: string, env: Record<string, string>, args: readonly string[] = []): Child {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
+export function startChild(entry: string, env: Record<string, string>): Child {
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
     cwd: repoRoot,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

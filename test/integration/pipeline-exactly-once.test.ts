@@ -19,7 +19,7 @@ import type { RoleName } from '../../streams/config/syncline-config.ts';
 import { offerTopicOf } from '../../streams/processors/offers/channel-config.ts';
 import type { Offer } from '../../streams/processors/offers/offer.ts';
 import { contentHashHeader } from '../../streams/processors/offers/offers-processor.ts';
-import type { Child } from '../helpers/child-process.ts';
+import type { RoleProcess } from '../../infra/local/syncline-roles.ts';
 import { startRole, testConfigFile } from '../helpers/pipeline.ts';
 import { tailTopics, type TailRecord, type TopicTail } from '../helpers/topic-tail.ts';
 import { waitUntil } from '../helpers/wait-until.ts';
@@ -37,7 +37,7 @@ let tail: TopicTail | undefined;
 interface Instance {
   readonly role: RoleName;
   readonly config: string;
-  child: Child | undefined;
+  child: RoleProcess | undefined;
 }
 let instances: Instance[] = [];
 

@@ -19,7 +19,7 @@ import { channelDlqTopicOf, contentHashHeader } from '../../streams/processors/o
 import { ingestDlqTopic } from '../../streams/processors/ingest/ingest-processor.ts';
 import { lineageHeaderNames } from '../../streams/runtime/lineage-headers.ts';
 import type { ParkedRecord } from '../../streams/runtime/eos/parked-record.ts';
-import type { Child } from '../helpers/child-process.ts';
+import type { RoleProcess } from '../../infra/local/syncline-roles.ts';
 import { startRole, testConfigFile } from '../helpers/pipeline.ts';
 import { testKafka } from '../helpers/read-topic.ts';
 import { tailTopics, type TailRecord, type TopicTail } from '../helpers/topic-tail.ts';
@@ -30,7 +30,7 @@ const dlqTopics = [...channels.map(channelDlqTopicOf), ingestDlqTopic];
 
 let erp: pg.Client;
 let wms: mysql.Connection;
-let roles: Child[] = [];
+let roles: RoleProcess[] = [];
 let tail: TopicTail;
 /** Set once the tail runs: a failed start-up must not fail the clean-up too. */
 let tailRunning: TopicTail | undefined;

@@ -38,17 +38,13 @@ export interface OfferVariant {
   readonly fields: Readonly<Record<string, string | null>>;
 }
 
+/** The product's own facts an offer carries as they are (`active` and times stay behind). */
+type OfferedProductField =
+  'sku' | 'parentSku' | 'name' | 'description' | 'ean' | 'brand' | 'category' | 'attributes';
+
 /** The channel view of one SKU (flat) or one family (grouped): the value of `channel.<id>.offer.v1`. */
-export interface Offer {
+export interface Offer extends Pick<Product, OfferedProductField> {
   readonly channel: string;
-  readonly sku: string;
-  readonly parentSku: string | null;
-  readonly name: string;
-  readonly description: string | null;
-  readonly ean: string | null;
-  readonly brand: string | null;
-  readonly category: string | null;
-  readonly attributes: Readonly<Record<string, string>>;
   readonly price: Money;
   /** Available to sell (available-stock.ts); grouped: the parent's own plus every offered variant's. */
   readonly quantity: number;
