@@ -78,7 +78,6 @@ export async function runRole(options: RunRoleOptions): Promise<RunningRole> {
       commitIntervalMs: config.processing.commitIntervalMs,
       maxWaitTimeMs: config.processing.maxWaitTimeMs,
       exactlyOnce: config.processing.exactlyOnce,
-      concurrentPartitions: config.processing.partitions,
     });
   } catch (error) {
     await server.close();
@@ -90,7 +89,6 @@ export async function runRole(options: RunRoleOptions): Promise<RunningRole> {
       inputs: role.processor.inputTopics,
       metrics: metricsUrl,
       exactlyOnce: config.processing.exactlyOnce,
-      concurrentPartitions: config.processing.partitions,
     },
     'running',
   );

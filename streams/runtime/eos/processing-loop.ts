@@ -26,8 +26,6 @@ export interface ProcessingOptions {
   readonly logger: Logger;
   readonly createPartitioner: ICustomPartitioner;
   readonly commitIntervalMs: number;
-  /** How many partitions' batches are processed at once (default 4). */
-  readonly concurrentPartitions?: number;
   /** Default true. False = at least once, for measuring what exactly-once costs. */
   readonly exactlyOnce?: boolean;
   readonly transactionTimeoutMs?: number;
@@ -124,10 +122,10 @@ export async function runProcessor(options: ProcessingOptions): Promise<RunningP
   await consumer.subscribe({ topics: [...processor.inputTopics], fromBeginning: true });
   await consumer.run({
     autoCommit: false,
-    // Batches of different partitions belong to different tasks: let them run side by side (a
-    // task's own batches are still one at a time, under its lock). kafkajs's default is 1, which
-    // serialises every task's transaction commits behind each other.
-    partitionsConsumedConcurrently: options.concurrentPartitions ?? 4,
+    // One batch at a time (kafkajs's default), on purpose: a task's seek at start-up is only
+    // guarded by kafkajs's `isStale()`, which is true while the seek is pending, not once the next
+    // fetch has applied it. With batches processed side by side, a batch fetched before the seek
+    // could be processed after it and its records processed twice; the fault tests caught that.
     eachBatchAutoResolve: false,
     eachBatch: async (payload) => {
       const { batch } = payload;
