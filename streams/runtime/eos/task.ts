@@ -13,6 +13,7 @@
  * commit, which is always consistent.
  */
 import type { Admin, Batch, ICustomPartitioner, Kafka, Message, Producer } from 'kafkajs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { Codecs } from '../codec/topic-codec.ts';
 import { isFencing, SynclineError } from '../errors.ts';
@@ -48,6 +49,9 @@ export interface TaskDependencies {
 }
 
 const parkLogIntervalMs = 10_000;
+
+/** How long committed offsets must stay the same to count as settled (see stableCommittedOffsets). */
+const stableAfterMs = 250;
 
 /**
  * Outputs are sent to the broker, inside the open transaction, whenever this many bytes are
@@ -140,9 +144,30 @@ export class Task {
     return task;
   }
 
+  /**
+   * The group's committed offsets once they have settled. kafkajs lacks KIP-447's `require_stable`
+   * OffsetFetch: when the previous owner of this task died just after its last commit, the broker
+   * completes that transaction when this task's producer connects, but the group coordinator
+   * applies the transaction's offsets a moment later, asynchronously; read in between, the offsets
+   * are the ones before that commit, and the task would process (and emit) its records again. So
+   * the offsets are read until two reads, `stableAfterMs` apart, agree. The fault-injection test
+   * caught this window.
+   */
+  private async stableCommittedOffsets(topics: string[]) {
+    const read = () => this.deps.admin.fetchOffsets({ groupId: this.deps.groupId, topics });
+    let offsets = await read();
+    for (let attempt = 0; attempt < 20; attempt += 1) {
+      await sleep(stableAfterMs);
+      const again = await read();
+      if (JSON.stringify(again) === JSON.stringify(offsets)) return again;
+      offsets = again;
+    }
+    return offsets;
+  }
+
   private async planRestore(inputs: ReadonlyArray<{ topic: string; partition: number }>): Promise<void> {
     const topics = [...new Set(inputs.map((i) => i.topic))];
-    const committed = await this.deps.admin.fetchOffsets({ groupId: this.deps.groupId, topics });
+    const committed = await this.stableCommittedOffsets(topics);
     const saved = this.store.checkpoint();
     const partitions = new Map<string, PartitionOffsets>();
     for (const { topic, partition } of inputs) {
