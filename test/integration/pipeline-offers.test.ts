@@ -37,10 +37,17 @@ let tailRunning: TopicTail | undefined;
 /** A standalone, active product with an EAN and a brand: offered on all three channels. */
 let sku: string;
 
-const offerOn = (channel: string, key: string, match: (offer: Offer) => boolean = () => true) =>
-  tail.waitFor(`an offer of ${key} on ${channel}`, (r) => {
-    return r.topic === offerTopicOf(channel) && r.key === key && r.value !== null && match(r.value as Offer);
-  });
+const offerOn = (
+  channel: string,
+  key: string,
+  match: (offer: Offer) => boolean = () => true,
+  timeoutMs?: number,
+) =>
+  tail.waitFor(
+    `an offer of ${key} on ${channel}`,
+    (r) => r.topic === offerTopicOf(channel) && r.key === key && r.value !== null && match(r.value as Offer),
+    timeoutMs,
+  );
 
 const tombstoneOn = (channel: string, key: string) =>
   tail.waitFor(`a tombstone of ${key} on ${channel}`, (r) => {
@@ -110,7 +117,9 @@ describe('pipeline: ERP edits reach the channels they affect', { timeout: 240_00
     // Nudge the SKU so its offers are written now, whatever earlier runs left in the topics.
     await erp.query(`UPDATE erp.product SET name = name || ' ' WHERE sku = $1`, [sku]);
     for (const channel of channels) {
-      const record = await offerOn(channel, sku);
+      // The roles start with empty state folders and first rebuild it from everything earlier
+      // tests wrote (tens of thousands of records on a fresh CI stack): allow for that here.
+      const record = await offerOn(channel, sku, () => true, 180_000);
       assert.equal((record.value as Offer).channel, channel);
       assert.equal(record.headers[lineageHeaderNames.source], 'postgres');
       assert.equal(record.headers[lineageHeaderNames.table], 'erp.product');
