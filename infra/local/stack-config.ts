@@ -68,6 +68,37 @@ export const erpPostgres = () => ({
   cdcPassword: 'debezium',
 });
 
+/**
+ * The ops database (sync register index, shared channel budgets, what each channel holds) and the
+ * sample B2B portal's database: separate databases on the same local PostgreSQL server, each with
+ * its own login, not the ERP database (ARCHITECTURE.md, "Where the other databases live").
+ */
+export const opsPostgres = () => ({
+  host,
+  port: port('erpPostgres'),
+  database: 'syncline_ops',
+  user: 'syncline_ops',
+  password: 'syncline_ops',
+});
+
+export const portalPostgres = () => ({
+  host,
+  port: port('erpPostgres'),
+  database: 'b2b_portal',
+  user: 'portal_app',
+  password: 'portal_app',
+});
+
+/** A libpq URL for one of the databases above. */
+export const postgresUrl = (db: {
+  host: string;
+  port: number;
+  database: string;
+  user: string;
+  password: string;
+}) =>
+  `postgresql://${encodeURIComponent(db.user)}:${encodeURIComponent(db.password)}@${db.host}:${db.port}/${db.database}`;
+
 export const erpMariadb = () => ({
   host,
   port: port('erpMariadb'),

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import pg from 'pg';
 import type { Component } from '../component.ts';
-import { erpPostgres, host, port, stateDir } from '../stack-config.ts';
+import { erpPostgres, host, opsPostgres, port, portalPostgres, stateDir } from '../stack-config.ts';
 import { StackError } from '../stack-error.ts';
 import { postgresBin, serviceAccount } from '../tools.ts';
 
@@ -145,6 +145,15 @@ export const postgres: Component = {
       await admin.query(rolesSql(settings));
       const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [settings.database]);
       if (exists.rowCount === 0) await admin.query(`CREATE DATABASE ${settings.database} OWNER erp_owner`);
+      // The ops and portal databases: each owned by its own login, which creates its own tables.
+      for (const db of [opsPostgres(), portalPostgres()]) {
+        await admin.query(`DO $$ BEGIN
+          IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '${db.user}') THEN
+            CREATE ROLE ${db.user} LOGIN PASSWORD '${db.password}';
+          END IF; END $$;`);
+        const found = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [db.database]);
+        if (found.rowCount === 0) await admin.query(`CREATE DATABASE ${db.database} OWNER ${db.user}`);
+      }
     } finally {
       await admin.end();
     }
