@@ -4,6 +4,8 @@
  *
  *   npm run syncline -- ingest --config infra/local/syncline.yaml
  *   npm run syncline -- offers --config infra/local/syncline.yaml [--metrics-port 0]
+ *   npm run syncline -- sink --config infra/local/syncline.yaml [--channel webshop ...]
+ *   npm run syncline -- register-index --config infra/local/syncline.yaml
  *
  * Exit codes: 0 stopped on request, 2 bad command line or config (the message names the problem),
  * 1 anything else.
@@ -14,7 +16,7 @@ import { runRole } from './roles/run-role.ts';
 import { SynclineError } from './runtime/errors.ts';
 import { createLogger } from './runtime/logger.ts';
 
-const usage = `usage: syncline <${roleNames.join('|')}> --config <file.yaml> [--metrics-port N]`;
+const usage = `usage: syncline <${roleNames.join('|')}> --config <file.yaml> [--metrics-port N] [--channel ID ...]`;
 
 function fail(message: string, code = 2): never {
   process.stderr.write(`syncline: ${message}\n`);
@@ -25,7 +27,12 @@ let parsed;
 try {
   parsed = parseArgs({
     allowPositionals: true,
-    options: { config: { type: 'string' }, 'metrics-port': { type: 'string' }, help: { type: 'boolean' } },
+    options: {
+      config: { type: 'string' },
+      'metrics-port': { type: 'string' },
+      channel: { type: 'string', multiple: true },
+      help: { type: 'boolean' },
+    },
   });
 } catch (error) {
   fail(`${(error as Error).message}\n${usage}`);
@@ -40,6 +47,7 @@ if (role === undefined || !roleNames.includes(role) || positionals.length > 1) {
   fail(`expected one role, one of ${roleNames.join(', ')}; got ${positionals.join(' ') || 'none'}\n${usage}`);
 }
 if (values.config === undefined) fail(`--config is required\n${usage}`);
+if (values.channel !== undefined && role !== 'sink') fail(`--channel applies to the sink role only\n${usage}`);
 const metricsPort = values['metrics-port'] === undefined ? undefined : Number(values['metrics-port']);
 if (
   metricsPort !== undefined &&
@@ -58,7 +66,7 @@ try {
 }
 
 try {
-  const running = await runRole({ config, role, logger, metricsPort });
+  const running = await runRole({ config, role, logger, metricsPort, channels: values.channel });
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

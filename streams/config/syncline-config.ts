@@ -7,13 +7,17 @@
  */
 import { checkChannels, channelsJsonSchema, type ChannelConfig } from '../processors/offers/index.ts';
 import { checkSources, sourcesJsonSchema, type SourceConfig } from '../processors/ingest/index.ts';
+import { checkSinks, opsJsonSchema, sinkJsonSchema, type OpsConfig, type SinkConfig } from '../sinks/sink-config.ts';
 import { interpolateEnv } from '../runtime/config/interpolate-env.ts';
 import { readYaml } from '../runtime/config/read-yaml.ts';
 import { validateConfig } from '../runtime/config/validate-config.ts';
 import { SynclineError } from '../runtime/errors.ts';
 
-export type RoleName = 'ingest' | 'offers';
-export const roleNames: readonly RoleName[] = ['ingest', 'offers'];
+export type RoleName = 'ingest' | 'offers' | 'sink' | 'register-index';
+export const roleNames: readonly RoleName[] = ['ingest', 'offers', 'sink', 'register-index'];
+
+/** A channel: what the offers processor computes for it, and how its sink delivers it. */
+export type SynclineChannel = ChannelConfig & { readonly sink?: SinkConfig };
 
 export interface ProcessingConfig {
   /** Partitions of every topic syncline creates: the most instances a role can spread over. */
@@ -36,7 +40,9 @@ export interface SynclineConfig {
   readonly processing: ProcessingConfig;
   readonly metrics: { readonly host: string; readonly ports: Readonly<Record<RoleName, number>> };
   readonly sources: readonly SourceConfig[];
-  readonly channels: readonly ChannelConfig[];
+  readonly channels: readonly SynclineChannel[];
+  /** Required when a channel has a sink. */
+  readonly ops?: OpsConfig;
 }
 
 const port = { type: 'integer', minimum: 0, maximum: 65535 } as const;
@@ -89,19 +95,35 @@ export const synclineConfigSchema = {
           additionalProperties: false,
           default: {},
           description: 'role -> port of its /metrics, /healthz, /readyz; 0 = any free port',
-          properties: { ingest: { ...port, default: 9464 }, offers: { ...port, default: 9465 } },
+          properties: {
+            ingest: { ...port, default: 9464 },
+            offers: { ...port, default: 9465 },
+            sink: { ...port, default: 9466 },
+            'register-index': { ...port, default: 9467 },
+          },
         },
       },
     },
     sources: sourcesJsonSchema,
-    channels: channelsJsonSchema,
+    channels: {
+      ...channelsJsonSchema,
+      items: {
+        ...channelsJsonSchema.items,
+        properties: { ...channelsJsonSchema.items.properties, sink: sinkJsonSchema },
+      },
+    },
+    ops: opsJsonSchema,
   },
 } as const;
 
 /** Validates a parsed document: the schema, then the cross-field rules. */
 export function parseSynclineConfig(document: unknown, file: string): SynclineConfig {
   const config = validateConfig<SynclineConfig>(synclineConfigSchema, document, file);
-  const problems = [...checkSources(config.sources), ...checkChannels(config.channels, config.sources)];
+  const problems = [
+    ...checkSources(config.sources),
+    ...checkChannels(config.channels, config.sources),
+    ...checkSinks(config.channels, config.ops).problems,
+  ];
   if (problems.length > 0) {
     throw new SynclineError(
       'CONFIG_INVALID',

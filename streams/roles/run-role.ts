@@ -1,7 +1,8 @@
 /**
- * Runs one role until told to stop: topics ensured, schemas registered, the processor running in
- * its consumer group (exactly once unless the config says otherwise), and /metrics, /healthz and
- * /readyz served for Prometheus and Kubernetes probes.
+ * Runs one role until told to stop, with /metrics, /healthz and /readyz served for Prometheus and
+ * Kubernetes probes: the processors (ingest, offers: topics ensured, schemas registered, the
+ * processor running in its consumer group, exactly once unless the config says otherwise), the
+ * channel sinks, or the register index.
  */
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
@@ -10,16 +11,21 @@ import { startMetricsServer } from '../admin/metrics-server.ts';
 import type { RoleName, SynclineConfig } from '../config/syncline-config.ts';
 import { skuOfKey } from '../processors/canonical.ts';
 import { schemaRegistry } from '../runtime/codec/avro-codec.ts';
-import { runProcessor, type RunningProcessor } from '../runtime/eos/processing-loop.ts';
+import { runProcessor } from '../runtime/eos/processing-loop.ts';
 import { kafkaClient } from '../runtime/kafka/kafka-client.ts';
 import { partitionerBy } from '../runtime/kafka/partitioner-by.ts';
 import { ensureTopics } from '../runtime/kafka/topics.ts';
 import { engineMetrics } from '../runtime/metrics.ts';
 import { ingestRole } from './ingest-role.ts';
 import { offersRole } from './offers-role.ts';
+import { startRegisterIndexRole } from './register-index-role.ts';
 import type { Role } from './role.ts';
+import { startSinkRole } from './sink-role.ts';
 
-const roles: Record<RoleName, (config: SynclineConfig) => Role> = { ingest: ingestRole, offers: offersRole };
+const processorRoles: Partial<Record<RoleName, (config: SynclineConfig) => Role>> = {
+  ingest: ingestRole,
+  offers: offersRole,
+};
 
 export interface RunRoleOptions {
   readonly config: SynclineConfig;
@@ -27,6 +33,8 @@ export interface RunRoleOptions {
   readonly logger: Logger;
   /** Overrides the config's port for this role; 0 = any free port. */
   readonly metricsPort?: number;
+  /** Sink role only: deliver these channels (default: every channel with a sink). */
+  readonly channels?: readonly string[];
 }
 
 export interface RunningRole {
@@ -34,14 +42,49 @@ export interface RunningRole {
   stop(): Promise<void>;
 }
 
+export interface Started {
+  stop(): Promise<void>;
+}
+
 export async function runRole(options: RunRoleOptions): Promise<RunningRole> {
   const { config, logger } = options;
-  const role = roles[options.role](config);
-  const kafka = kafkaClient(
-    { ...config.kafka, clientId: `${config.kafka.clientId}-${options.role}` },
-    logger,
-  );
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'syncline_' });
+  let started: Started | undefined;
+  const server: FastifyInstance = await startMetricsServer({
+    host: config.metrics.host,
+    port: options.metricsPort ?? config.metrics.ports[options.role],
+    registry,
+    ready: () => started !== undefined,
+  });
+  const address = server.server.address();
+  const boundPort = address !== null && typeof address === 'object' ? address.port : 0;
+  const metricsUrl = `http://${config.metrics.host}:${boundPort}/metrics`;
+  try {
+    const processorRole = processorRoles[options.role];
+    started = processorRole
+      ? await startProcessorRole(options, processorRole(config), registry)
+      : options.role === 'sink'
+        ? await startSinkRole({ config, logger, registry, channels: options.channels })
+        : await startRegisterIndexRole({ config, logger, registry });
+  } catch (error) {
+    await server.close();
+    throw error;
+  }
+  logger.info({ role: options.role, metrics: metricsUrl }, 'running');
+  const running = started;
+  return {
+    metricsUrl,
+    async stop() {
+      await running.stop();
+      await server.close();
+    },
+  };
+}
 
+async function startProcessorRole(options: RunRoleOptions, role: Role, registry: Registry): Promise<Started> {
+  const { config, logger } = options;
+  const kafka = kafkaClient({ ...config.kafka, clientId: `${config.kafka.clientId}-${options.role}` }, logger);
   const admin = kafka.admin();
   await admin.connect();
   try {
@@ -50,54 +93,23 @@ export async function runRole(options: RunRoleOptions): Promise<RunningRole> {
     await admin.disconnect();
   }
   const codecs = await role.codecs(schemaRegistry(config.schemaRegistry.url));
-
-  const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'syncline_' });
-  let running: RunningProcessor | undefined;
-  const server: FastifyInstance = await startMetricsServer({
-    host: config.metrics.host,
-    port: options.metricsPort ?? config.metrics.ports[options.role],
-    registry,
-    ready: () => running !== undefined,
+  const running = await runProcessor({
+    kafka,
+    groupId: `syncline-${options.role}`,
+    processor: role.processor,
+    codecs,
+    stateDir: config.processing.stateDir,
+    metrics: engineMetrics(registry),
+    logger,
+    // Every key syncline writes starts with the SKU (or family SKU): partition by that part only.
+    createPartitioner: partitionerBy(skuOfKey),
+    commitIntervalMs: config.processing.commitIntervalMs,
+    maxWaitTimeMs: config.processing.maxWaitTimeMs,
+    exactlyOnce: config.processing.exactlyOnce,
   });
-  const address = server.server.address();
-  const boundPort = address !== null && typeof address === 'object' ? address.port : 0;
-  const metricsUrl = `http://${config.metrics.host}:${boundPort}/metrics`;
-
-  try {
-    running = await runProcessor({
-      kafka,
-      groupId: `syncline-${options.role}`,
-      processor: role.processor,
-      codecs,
-      stateDir: config.processing.stateDir,
-      metrics: engineMetrics(registry),
-      logger,
-      // Every key syncline writes starts with the SKU (or family SKU): partition by that part only.
-      createPartitioner: partitionerBy(skuOfKey),
-      commitIntervalMs: config.processing.commitIntervalMs,
-      maxWaitTimeMs: config.processing.maxWaitTimeMs,
-      exactlyOnce: config.processing.exactlyOnce,
-    });
-  } catch (error) {
-    await server.close();
-    throw error;
-  }
   logger.info(
-    {
-      role: options.role,
-      inputs: role.processor.inputTopics,
-      metrics: metricsUrl,
-      exactlyOnce: config.processing.exactlyOnce,
-    },
-    'running',
+    { inputs: role.processor.inputTopics, exactlyOnce: config.processing.exactlyOnce },
+    'processor running',
   );
-  const processor = running;
-  return {
-    metricsUrl,
-    async stop() {
-      await processor.stop();
-      await server.close();
-    },
-  };
+  return running;
 }

@@ -14,6 +14,8 @@ export type SynclineErrorCode =
   | 'STATE_STORE'
   | 'TOPIC_SETUP'
   | 'PORT_TAKEN'
+  | 'OPS_DATABASE'
+  | 'SINK_SETUP'
   | 'WRONG_STATE';
 
 export class SynclineError extends Error {

@@ -1,0 +1,57 @@
+/** The register-index role: `sync.register.v1` -> the ops database's searchable `sync_register`. */
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import { Counter } from 'prom-client';
+import type { SynclineConfig } from '../config/syncline-config.ts';
+import { avroReader, schemaRegistry } from '../runtime/codec/avro-codec.ts';
+import { SynclineError } from '../runtime/errors.ts';
+import { kafkaClient } from '../runtime/kafka/kafka-client.ts';
+import { ensureTopics } from '../runtime/kafka/topics.ts';
+import { openOpsDatabase } from '../sinks/ops/ops-database.ts';
+import { runRegisterIndex } from '../sinks/register-index.ts';
+import type { Started } from './run-role.ts';
+import { registerTopicSpec } from './sink-role.ts';
+
+export interface RegisterIndexRoleOptions {
+  readonly config: SynclineConfig;
+  readonly logger: Logger;
+  readonly registry: Registry;
+}
+
+export async function startRegisterIndexRole(options: RegisterIndexRoleOptions): Promise<Started> {
+  const { config, logger } = options;
+  if (!config.ops) throw new SynclineError('SINK_SETUP', 'ops.databaseUrl is required to index the register');
+  const kafka = kafkaClient({ ...config.kafka, clientId: `${config.kafka.clientId}-register-index` }, logger);
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await ensureTopics(admin, [registerTopicSpec(config.processing.partitions)], config.processing.replicationFactor);
+  } finally {
+    await admin.disconnect();
+  }
+  const pool = await openOpsDatabase(config.ops.databaseUrl, 2);
+  const indexed = new Counter({
+    name: 'syncline_register_indexed_total',
+    help: 'Register entries written to the ops database index',
+    registers: [options.registry],
+  });
+  try {
+    const running = await runRegisterIndex({
+      kafka,
+      codec: avroReader(schemaRegistry(config.schemaRegistry.url)),
+      ops: pool,
+      retentionDays: config.ops.registerRetentionDays,
+      logger,
+      onIndexed: (rows) => indexed.inc(rows),
+    });
+    return {
+      async stop() {
+        await running.stop();
+        await pool.end();
+      },
+    };
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
+}

@@ -1,0 +1,117 @@
+/**
+ * The sink role: one sink worker per delivered channel (every channel with a `sink:` section, or
+ * those named with --channel), sharing one Kafka client, one register writer and one ops database
+ * pool. Topics it reads or writes are created when missing, the register schema is registered.
+ */
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import type { SynclineConfig } from '../config/syncline-config.ts';
+import { offerTopicOf } from '../processors/offers/channel-config.ts';
+import { avroCodecFor, avroReader, schemaRegistry } from '../runtime/codec/avro-codec.ts';
+import { jsonCodec } from '../runtime/codec/topic-codec.ts';
+import { SynclineError } from '../runtime/errors.ts';
+import { kafkaClient } from '../runtime/kafka/kafka-client.ts';
+import { ensureTopics } from '../runtime/kafka/topics.ts';
+import type { RunningConsumer } from '../runtime/sink/batch-consumer.ts';
+import { openRecordWriter } from '../runtime/sink/record-writer.ts';
+import { adapterFactories } from '../sinks/adapter-registry.ts';
+import { openOpsDatabase } from '../sinks/ops/ops-database.ts';
+import { registerTopic } from '../sinks/register-entry.ts';
+import { checkSinks } from '../sinks/sink-config.ts';
+import { sinkMetrics } from '../sinks/sink-metrics.ts';
+import { dlqTopicOf, runChannelSink } from '../sinks/sink-worker.ts';
+import { dlqTopicConfigs } from './role.ts';
+import { schemasDir } from './schemas-dir.ts';
+import type { Started } from './run-role.ts';
+
+export interface SinkRoleOptions {
+  readonly config: SynclineConfig;
+  readonly logger: Logger;
+  readonly registry: Registry;
+  readonly channels?: readonly string[];
+}
+
+/** The register keeps a month of outcomes in Kafka; the ops index keeps its own retention. */
+export const registerTopicSpec = (partitions: number) => ({
+  name: registerTopic,
+  partitions,
+  compacted: false,
+  configs: dlqTopicConfigs,
+});
+
+export async function startSinkRole(options: SinkRoleOptions): Promise<Started> {
+  const { config, logger } = options;
+  const delivered = config.channels.filter((c) => c.sink !== undefined);
+  const unknown = (options.channels ?? []).filter((id) => !delivered.some((c) => c.id === id));
+  if (unknown.length > 0) {
+    throw new SynclineError(
+      'SINK_SETUP',
+      `--channel ${unknown.join(', ')}: no such channel with a sink in the config (channels with a sink: ${delivered.map((c) => c.id).join(', ') || 'none'})`,
+    );
+  }
+  const channels = options.channels?.length ? delivered.filter((c) => options.channels?.includes(c.id)) : delivered;
+  if (channels.length === 0) {
+    throw new SynclineError('SINK_SETUP', 'no channel has a sink: add a `sink:` section to a channel of the config');
+  }
+  const { settings } = checkSinks(config.channels, config.ops);
+  const ops = config.ops;
+  if (!ops) throw new SynclineError('SINK_SETUP', 'ops.databaseUrl is required to run sinks');
+
+  const kafka = kafkaClient({ ...config.kafka, clientId: `${config.kafka.clientId}-sink` }, logger);
+  const { partitions } = config.processing;
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await ensureTopics(
+      admin,
+      [
+        ...channels.map((c) => ({ name: offerTopicOf(c.id), partitions, compacted: true })),
+        ...channels.map((c) => ({ name: dlqTopicOf(c.id), partitions, compacted: false, configs: dlqTopicConfigs })),
+        registerTopicSpec(partitions),
+      ],
+      config.processing.replicationFactor,
+    );
+  } finally {
+    await admin.disconnect();
+  }
+  const registry = schemaRegistry(config.schemaRegistry.url);
+  const registerCodec = await avroCodecFor(registry, registerTopic, join(schemasDir, 'sync.register.v1.avsc'));
+  const pool = await openOpsDatabase(ops.databaseUrl, 2 + channels.length * 2);
+  const writer = await openRecordWriter(kafka, (topic) => (topic === registerTopic ? registerCodec : jsonCodec));
+  const metrics = sinkMetrics(options.registry);
+  const running: RunningConsumer[] = [];
+  try {
+    for (const channel of channels) {
+      const sink = channel.sink!;
+      const factory = adapterFactories[sink.adapter]!;
+      const adapter = factory.create(settings.get(channel.id) as never, channel.id);
+      running.push(
+        await runChannelSink({
+          kafka,
+          channel: channel.id,
+          topic: offerTopicOf(channel.id),
+          sink,
+          adapter,
+          offerCodec: avroReader(registry),
+          writer,
+          ops: pool,
+          metrics,
+          logger,
+        }),
+      );
+    }
+  } catch (error) {
+    await Promise.all(running.map((r) => r.stop()));
+    await writer.close();
+    await pool.end();
+    throw error;
+  }
+  return {
+    async stop() {
+      await Promise.all(running.map((r) => r.stop()));
+      await writer.close();
+      await pool.end();
+    },
+  };
+}

@@ -1,0 +1,115 @@
+/**
+ * At-least-once consumption for sinks (Kafka I/O stays in the engine): a consumer group on one
+ * topic hands decoded batches to a handler and commits a batch's offsets only after the handler
+ * resolved, that is after every record of it has an outcome. A crash re-delivers the batch it was
+ * in; the sink makes that harmless (content hashes, idempotent upserts).
+ *
+ * kafkajs resets positions to the committed offsets on every rebalance, so a batch in flight
+ * during a rebalance is delivered again to whichever member gets the partition: at least once,
+ * as intended.
+ */
+import type { Kafka } from 'kafkajs';
+import type { Logger } from 'pino';
+import type { TopicCodec } from '../codec/topic-codec.ts';
+import { textHeaders } from '../kafka/text-headers.ts';
+
+export interface ConsumedRecord {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string;
+  readonly key: string | null;
+  /** The decoded value; null for a tombstone; undefined when it could not be decoded. */
+  readonly value: unknown;
+  readonly raw: Buffer | null;
+  readonly headers: Readonly<Record<string, string>>;
+  /** Why the value could not be decoded (then `value` is undefined). */
+  readonly decodeError?: string;
+}
+
+export interface BatchContext {
+  /** Keep the group membership alive during a long batch (a channel outage, a bulk poll). */
+  heartbeat(): Promise<void>;
+  /** Aborted when the consumer is stopping. */
+  readonly signal: AbortSignal;
+}
+
+export interface BatchConsumerOptions {
+  readonly kafka: Kafka;
+  readonly groupId: string;
+  readonly topic: string;
+  readonly codec: TopicCodec;
+  readonly logger: Logger;
+  /** How long a fetch waits for data when the topic is quiet: the floor of latency. */
+  readonly maxWaitTimeMs?: number;
+  /** Partitions handled side by side (their batches are independent). */
+  readonly concurrency?: number;
+  /** Bytes fetched per partition at most: bounds a batch. */
+  readonly maxBytesPerPartition?: number;
+  readonly sessionTimeoutMs?: number;
+  onBatch(records: readonly ConsumedRecord[], context: BatchContext): Promise<void>;
+}
+
+export interface RunningConsumer {
+  stop(): Promise<void>;
+}
+
+export async function consumeInBatches(options: BatchConsumerOptions): Promise<RunningConsumer> {
+  const { kafka, topic, codec, logger } = options;
+  const stopping = new AbortController();
+  const consumer = kafka.consumer({
+    groupId: options.groupId,
+    readUncommitted: false,
+    maxWaitTimeInMs: options.maxWaitTimeMs ?? 100,
+    maxBytesPerPartition: options.maxBytesPerPartition ?? 1024 * 1024,
+    sessionTimeout: options.sessionTimeoutMs ?? 30_000,
+    heartbeatInterval: 3_000,
+    retry: { retries: 10 },
+  });
+  consumer.on(consumer.events.CRASH, ({ payload }) =>
+    logger.warn({ err: payload.error, restart: payload.restart }, 'sink consumer crashed'),
+  );
+  await consumer.connect();
+  await consumer.subscribe({ topics: [topic], fromBeginning: true });
+  await consumer.run({
+    autoCommit: false,
+    eachBatchAutoResolve: false,
+    partitionsConsumedConcurrently: options.concurrency ?? 1,
+    eachBatch: async ({ batch, heartbeat, isRunning, isStale }) => {
+      if (!isRunning() || isStale() || batch.messages.length === 0) return;
+      const records: ConsumedRecord[] = [];
+      for (const message of batch.messages) {
+        const raw = message.value ?? null;
+        let value: unknown = null;
+        let decodeError: string | undefined;
+        if (raw !== null) {
+          try {
+            value = await codec.decode(raw);
+          } catch (error) {
+            value = undefined;
+            decodeError = (error as Error).message;
+          }
+        }
+        records.push({
+          topic: batch.topic,
+          partition: batch.partition,
+          offset: message.offset,
+          key: message.key === null || message.key === undefined ? null : message.key.toString(),
+          value,
+          raw,
+          headers: textHeaders(message.headers),
+          ...(decodeError === undefined ? {} : { decodeError }),
+        });
+      }
+      await options.onBatch(records, { heartbeat, signal: stopping.signal });
+      if (stopping.signal.aborted) return;
+      const next = (BigInt(batch.lastOffset()) + 1n).toString();
+      await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }]);
+    },
+  });
+  return {
+    async stop() {
+      stopping.abort();
+      await consumer.disconnect();
+    },
+  };
+}

@@ -1,0 +1,77 @@
+/**
+ * The HTTP the runner lends to adapters (channel-adapter.ts, ChannelHttp): every request takes its
+ * share of the channel's budget first, is bounded by the request timeout, and is counted. Network
+ * failures and timeouts become transient ChannelCallErrors; every HTTP status goes back to the
+ * adapter, which knows what the channel means by it.
+ */
+import { ChannelCallError, type ChannelHttp, type HttpRequest, type HttpResponse } from './channel-adapter.ts';
+import type { RateBudget } from './ops/rate-budget.ts';
+
+export interface ChannelHttpOptions {
+  readonly budget: RateBudget;
+  readonly timeoutMs: number;
+  readonly signal?: AbortSignal;
+  /** Called after each request with its status (null: no answer) and duration. */
+  readonly observe?: (status: number | null, seconds: number, budgetWaitMs: number) => void;
+}
+
+export function channelHttp(options: ChannelHttpOptions): ChannelHttp {
+  return {
+    async request(request: HttpRequest): Promise<HttpResponse> {
+      const waited = await options.budget.take(request.items, options.signal);
+      const started = performance.now();
+      const signals = [AbortSignal.timeout(options.timeoutMs)];
+      if (options.signal) signals.push(options.signal);
+      let response: Response;
+      try {
+        response = await fetch(request.url, {
+          method: request.method,
+          headers: { ...jsonHeaders(request), ...request.headers },
+          body: bodyOf(request),
+          signal: AbortSignal.any(signals),
+        });
+      } catch (error) {
+        options.observe?.(null, (performance.now() - started) / 1000, waited);
+        const timedOut = (error as Error).name === 'TimeoutError';
+        throw new ChannelCallError(
+          timedOut
+            ? `${request.method} ${request.url} got no answer within ${options.timeoutMs} ms`
+            : `${request.method} ${request.url} failed: ${describeFetchError(error)}`,
+          {
+            transient: true,
+            status: null,
+            channelError: timedOut ? 'timeout' : describeFetchError(error),
+            code: timedOut ? 'TIMEOUT' : 'NETWORK',
+          },
+          { cause: error },
+        );
+      }
+      const text = await response.text();
+      options.observe?.(response.status, (performance.now() - started) / 1000, waited);
+      let json: unknown;
+      try {
+        json = text === '' ? undefined : (JSON.parse(text) as unknown);
+      } catch {
+        json = undefined;
+      }
+      return { status: response.status, headers: Object.fromEntries(response.headers), text, json };
+    },
+  };
+}
+
+function jsonHeaders(request: HttpRequest): Record<string, string> {
+  if (request.body === undefined || typeof request.body === 'string' || Buffer.isBuffer(request.body)) return {};
+  return { 'content-type': 'application/json' };
+}
+
+function bodyOf(request: HttpRequest): string | Buffer | undefined {
+  if (request.body === undefined) return undefined;
+  if (typeof request.body === 'string' || Buffer.isBuffer(request.body)) return request.body;
+  return JSON.stringify(request.body);
+}
+
+/** undici hides the reason (ECONNREFUSED, ...) in `cause`. */
+function describeFetchError(error: unknown): string {
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  return cause?.code ?? cause?.message ?? (error as Error).message;
+}

@@ -1,0 +1,51 @@
+-- The ops database of syncline (not the ERP's): applied by every sink and register-index role at
+-- start-up; every statement is idempotent.
+
+-- Each channel's API budget, shared by every sink replica: the theoretical arrival time of the
+-- next request and of the next item under GCRA (a token bucket stated as times).
+CREATE TABLE IF NOT EXISTS sink_budget (
+  channel     text PRIMARY KEY,
+  request_tat timestamptz NOT NULL,
+  item_tat    timestamptz NOT NULL
+);
+
+-- What each channel holds, as far as syncline delivered it: the content hash per key, so a record
+-- the channel already has is not sent again, also after a restart or a replay of the topic.
+CREATE TABLE IF NOT EXISTS channel_holding (
+  channel      text NOT NULL,
+  key          text NOT NULL,
+  content_hash text NOT NULL,
+  delivered_at timestamptz NOT NULL,
+  PRIMARY KEY (channel, key)
+);
+
+-- The searchable index of sync.register.v1 (Kafka stays the source of truth): one row per
+-- register record, identified by its position, so re-reading the topic inserts nothing twice.
+CREATE TABLE IF NOT EXISTS sync_register (
+  register_partition integer NOT NULL,
+  register_offset    bigint NOT NULL,
+  channel            text NOT NULL,
+  key                text NOT NULL,
+  status             text NOT NULL,
+  operation          text NOT NULL,
+  content_hash       text NOT NULL,
+  attempt            integer NOT NULL,
+  http_status        integer,
+  error_code         text,
+  channel_error      text,
+  sentence           text NOT NULL,
+  offer_topic        text NOT NULL,
+  offer_partition    integer NOT NULL,
+  offer_offset       bigint NOT NULL,
+  erp_source         text,
+  erp_table          text,
+  erp_position       text,
+  erp_tx_id          text,
+  erp_commit_at      timestamptz,
+  recorded_at        timestamptz NOT NULL,
+  latency_ms         bigint,
+  PRIMARY KEY (register_partition, register_offset)
+);
+CREATE INDEX IF NOT EXISTS sync_register_by_key ON sync_register (channel, key, recorded_at DESC);
+CREATE INDEX IF NOT EXISTS sync_register_by_status ON sync_register (channel, status, recorded_at DESC);
+CREATE INDEX IF NOT EXISTS sync_register_by_time ON sync_register (recorded_at);

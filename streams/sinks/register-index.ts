@@ -1,0 +1,119 @@
+/**
+ * Keeps the ops database's searchable index of the sync register: reads `sync.register.v1` in its
+ * own consumer group and inserts each entry once, identified by its register position, so a
+ * re-read after a crash inserts nothing twice. Rows older than the retention are deleted every
+ * few minutes; Kafka keeps the topic by its own retention.
+ */
+import type { Kafka } from 'kafkajs';
+import type pg from 'pg';
+import type { Logger } from 'pino';
+import type { TopicCodec } from '../runtime/codec/topic-codec.ts';
+import { consumeInBatches, type RunningConsumer } from '../runtime/sink/batch-consumer.ts';
+import { registerTopic, type RegisterEntry } from './register-entry.ts';
+
+export const registerIndexGroup = 'syncline-register-index';
+const retentionEveryMs = 5 * 60_000;
+
+export interface RegisterIndexOptions {
+  readonly kafka: Kafka;
+  readonly codec: TopicCodec;
+  readonly ops: pg.Pool;
+  readonly retentionDays: number;
+  readonly logger: Logger;
+  /** Called after each indexed batch with its size (metrics, tests). */
+  readonly onIndexed?: (rows: number) => void;
+}
+
+const columns = [
+  'register_partition',
+  'register_offset',
+  'channel',
+  'key',
+  'status',
+  'operation',
+  'content_hash',
+  'attempt',
+  'http_status',
+  'error_code',
+  'channel_error',
+  'sentence',
+  'offer_topic',
+  'offer_partition',
+  'offer_offset',
+  'erp_source',
+  'erp_table',
+  'erp_position',
+  'erp_tx_id',
+  'erp_commit_at',
+  'recorded_at',
+  'latency_ms',
+] as const;
+
+export async function runRegisterIndex(options: RegisterIndexOptions): Promise<RunningConsumer> {
+  const { ops, logger } = options;
+  const purge = async () => {
+    const result = await ops.query(`DELETE FROM sync_register WHERE recorded_at < now() - $1 * interval '1 day'`, [
+      options.retentionDays,
+    ]);
+    if ((result.rowCount ?? 0) > 0) logger.info({ rows: result.rowCount }, 'register index: old rows deleted');
+  };
+  await purge();
+  const timer = setInterval(() => void purge().catch((error: unknown) => logger.warn({ err: error }, 'purge failed')), retentionEveryMs);
+  const consumer = await consumeInBatches({
+    kafka: options.kafka,
+    groupId: registerIndexGroup,
+    topic: registerTopic,
+    codec: options.codec,
+    logger,
+    concurrency: 2,
+    async onBatch(records) {
+      const rows = records
+        .filter((r) => r.value !== undefined && r.value !== null)
+        .map((r) => rowOf(r.partition, r.offset, r.value as RegisterEntry));
+      if (rows.length > 0) {
+        // One statement per batch: the rows as a JSON array, expanded in the database.
+        await ops.query(
+          `INSERT INTO sync_register (${columns.join(', ')})
+           SELECT ${columns.join(', ')} FROM jsonb_populate_recordset(NULL::sync_register, $1::jsonb)
+           ON CONFLICT (register_partition, register_offset) DO NOTHING`,
+          [JSON.stringify(rows)],
+        );
+      }
+      options.onIndexed?.(rows.length);
+    },
+  });
+  return {
+    async stop() {
+      clearInterval(timer);
+      await consumer.stop();
+    },
+  };
+}
+
+function rowOf(partition: number, offset: string, entry: RegisterEntry): Record<(typeof columns)[number], unknown> {
+  const iso = (ms: number | null) => (ms === null ? null : new Date(Number(ms)).toISOString());
+  return {
+    register_partition: partition,
+    register_offset: offset,
+    channel: entry.channel,
+    key: entry.key,
+    status: entry.status,
+    operation: entry.operation,
+    content_hash: entry.contentHash,
+    attempt: entry.attempt,
+    http_status: entry.httpStatus,
+    error_code: entry.errorCode,
+    channel_error: entry.channelError,
+    sentence: entry.sentence,
+    offer_topic: entry.offerTopic,
+    offer_partition: entry.offerPartition,
+    offer_offset: String(entry.offerOffset),
+    erp_source: entry.erpSource,
+    erp_table: entry.erpTable,
+    erp_position: entry.erpPosition,
+    erp_tx_id: entry.erpTxId,
+    erp_commit_at: iso(entry.erpCommitMs),
+    recorded_at: iso(entry.recordedAtMs),
+    latency_ms: entry.latencyMs === null ? null : Number(entry.latencyMs),
+  };
+}

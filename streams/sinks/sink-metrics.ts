@@ -1,0 +1,60 @@
+/** The sinks' metrics, on the role's registry (STYLE habit 7); every name declared here. */
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import type { SyncStatus } from './register-entry.ts';
+
+export interface SinkMetrics {
+  readonly outcomes: Counter<'channel' | 'status'>;
+  readonly requests: Counter<'channel' | 'status'>;
+  readonly requestSeconds: Histogram<'channel'>;
+  readonly budgetWaitSeconds: Counter<'channel'>;
+  readonly endToEndSeconds: Histogram<'channel'>;
+  readonly breakerOpen: Gauge<'channel'>;
+}
+
+export function sinkMetrics(registry: Registry): SinkMetrics {
+  const registers = [registry];
+  return {
+    outcomes: new Counter({
+      name: 'syncline_sink_records_total',
+      help: 'Channel records by outcome (DELIVERED, UNCHANGED, SUPERSEDED, FAILED_WILL_RETRY, PARKED)',
+      labelNames: ['channel', 'status'],
+      registers,
+    }),
+    requests: new Counter({
+      name: 'syncline_sink_requests_total',
+      help: 'Calls to the channel API by HTTP status ("none" when no answer came)',
+      labelNames: ['channel', 'status'],
+      registers,
+    }),
+    requestSeconds: new Histogram({
+      name: 'syncline_sink_request_seconds',
+      help: 'Duration of one channel API call',
+      labelNames: ['channel'],
+      buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers,
+    }),
+    budgetWaitSeconds: new Counter({
+      name: 'syncline_sink_budget_wait_seconds_total',
+      help: "Time spent waiting for the channel's shared rate budget",
+      labelNames: ['channel'],
+      registers,
+    }),
+    endToEndSeconds: new Histogram({
+      name: 'syncline_sink_end_to_end_seconds',
+      help: 'From the ERP commit to the end of the channel call that delivered the record',
+      labelNames: ['channel'],
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
+      registers,
+    }),
+    breakerOpen: new Gauge({
+      name: 'syncline_sink_breaker_open',
+      help: "1 while the channel's circuit breaker is open (calls paused), 0.5 half-open, 0 closed",
+      labelNames: ['channel'],
+      registers,
+    }),
+  };
+}
+
+export function countOutcome(metrics: SinkMetrics, channel: string, status: SyncStatus): void {
+  metrics.outcomes.inc({ channel, status });
+}

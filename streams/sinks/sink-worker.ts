@@ -1,0 +1,171 @@
+/**
+ * One channel's sink worker: its consumer group on `channel.<id>.offer.v1`, its adapter, the
+ * shared budget and holdings in the ops database, the circuit breaker, and the recording of every
+ * fate in the sync register (and of parked records in `channel.<id>.dlq.v1`) before the batch's
+ * offsets are committed. Several workers of one channel (replicas) share the partitions and the
+ * budget; the core does not change for a new channel, only the adapter does.
+ */
+import type { Kafka } from 'kafkajs';
+import type pg from 'pg';
+import type { Logger } from 'pino';
+import { contentHash } from '../processors/offers/content-hash.ts';
+import { contentHashHeader } from '../processors/offers/offers-processor.ts';
+import type { Offer } from '../processors/offers/offer.ts';
+import type { TopicCodec } from '../runtime/codec/topic-codec.ts';
+import { parkedRecord } from '../runtime/eos/parked-record.ts';
+import { consumeInBatches, type ConsumedRecord, type RunningConsumer } from '../runtime/sink/batch-consumer.ts';
+import type { OutgoingRecord, RecordWriter } from '../runtime/sink/record-writer.ts';
+import type { ChannelAdapter } from './channel-adapter.ts';
+import { channelHttp } from './channel-http.ts';
+import { CircuitBreaker } from './circuit-breaker.ts';
+import { deliverRecords, SinkStopped, type RecordFate } from './deliver-records.ts';
+import { postgresHoldings } from './ops/channel-holdings.ts';
+import { postgresRateBudget } from './ops/rate-budget.ts';
+import { registerEntry, registerTopic, type SinkRecord } from './register-entry.ts';
+import type { SinkConfig } from './sink-config.ts';
+import type { SinkMetrics } from './sink-metrics.ts';
+
+export const tombstoneHash = 'tombstone';
+export const sinkGroupOf = (channel: string) => `syncline-sink-${channel}`;
+export const dlqTopicOf = (channel: string) => `channel.${channel}.dlq.v1`;
+
+export interface ChannelSinkOptions {
+  readonly kafka: Kafka;
+  readonly channel: string;
+  readonly topic: string;
+  readonly sink: SinkConfig;
+  readonly adapter: ChannelAdapter;
+  /** Decodes the channel topic's values (Avro through the registry). */
+  readonly offerCodec: TopicCodec;
+  readonly writer: RecordWriter;
+  readonly ops: pg.Pool;
+  readonly metrics: SinkMetrics;
+  readonly logger: Logger;
+  readonly now?: () => number;
+}
+
+export async function runChannelSink(options: ChannelSinkOptions): Promise<RunningConsumer> {
+  const { channel, sink, adapter, metrics, writer } = options;
+  const now = options.now ?? Date.now;
+  const log = options.logger.child({ channel });
+  const stopping = new AbortController();
+  const breakerGauge = { closed: 0, 'half-open': 0.5, open: 1 } as const;
+  const breaker = new CircuitBreaker(sink.circuitBreaker, (state) => {
+    metrics.breakerOpen.set({ channel }, breakerGauge[state]);
+    log[state === 'open' ? 'warn' : 'info']({ breaker: state }, `channel ${channel}: circuit breaker ${state}`);
+  });
+  metrics.breakerOpen.set({ channel }, 0);
+  const http = channelHttp({
+    budget: postgresRateBudget(options.ops, channel, sink.rateLimit),
+    timeoutMs: sink.requestTimeoutMs,
+    signal: stopping.signal,
+    observe: (status, seconds, waitedMs) => {
+      metrics.requests.inc({ channel, status: status === null ? 'none' : String(status) });
+      metrics.requestSeconds.observe({ channel }, seconds);
+      if (waitedMs > 0) metrics.budgetWaitSeconds.inc({ channel }, waitedMs / 1000);
+    },
+  });
+  const holdings = postgresHoldings(options.ops, channel);
+  const batchSize = Math.min(sink.batchSize ?? adapter.maxBatch, adapter.maxBatch);
+
+  /** Register entries for every fate, dead letters for the parked ones: durable before going on. */
+  async function record(fates: readonly RecordFate[]): Promise<void> {
+    if (fates.length === 0) return;
+    const at = now();
+    const out: OutgoingRecord[] = [];
+    for (const { record, fate } of fates) {
+      const entry = registerEntry(channel, record, fate, at);
+      out.push({ topic: registerTopic, key: `${channel}/${record.key}`, value: entry });
+      metrics.outcomes.inc({ channel, status: fate.status });
+      if (fate.status === 'DELIVERED' && entry.latencyMs !== null) {
+        metrics.endToEndSeconds.observe({ channel }, entry.latencyMs / 1000);
+      }
+      if (fate.status === 'PARKED') {
+        out.push({
+          topic: dlqTopicOf(channel),
+          key: record.key,
+          value: parkedRecord(
+            `sink.${channel}`,
+            { code: fate.errorCode ?? 'PARKED', message: entry.sentence, sku: record.key, channel },
+            { topic: record.topic, partition: record.partition, offset: record.offset, key: record.key, raw: record.raw },
+            at,
+          ),
+        });
+        log.warn({ key: record.key, code: fate.errorCode, offset: record.offset }, entry.sentence);
+      }
+    }
+    await writer.write(out);
+  }
+
+  const consumer = await consumeInBatches({
+    kafka: options.kafka,
+    groupId: sinkGroupOf(channel),
+    topic: options.topic,
+    codec: options.offerCodec,
+    logger: log,
+    maxWaitTimeMs: sink.maxWaitTimeMs,
+    concurrency: sink.concurrency,
+    async onBatch(consumed, context) {
+      const { records, unreadable } = sinkRecords(consumed);
+      await record(unreadable);
+      try {
+        await deliverRecords(records, {
+          channel,
+          adapter,
+          http,
+          holdings,
+          breaker,
+          retry: sink.retry,
+          batchSize,
+          record,
+          logger: log,
+          signal: AbortSignal.any([stopping.signal, context.signal]),
+          heartbeat: context.heartbeat,
+          now,
+        });
+      } catch (error) {
+        // Stopping mid-batch: its offsets stay uncommitted and the batch is delivered again.
+        if (error instanceof SinkStopped) return;
+        throw error;
+      }
+    },
+  });
+  log.info({ topic: options.topic, adapter: adapter.kind, batchSize, rateLimit: sink.rateLimit }, 'sink running');
+  return {
+    async stop() {
+      stopping.abort();
+      await consumer.stop();
+      await adapter.close();
+    },
+  };
+}
+
+/** Kafka records as the sink sees them; a record without a key or a readable value is parked at once. */
+function sinkRecords(consumed: readonly ConsumedRecord[]): { records: SinkRecord[]; unreadable: RecordFate[] } {
+  const records: SinkRecord[] = [];
+  const unreadable: RecordFate[] = [];
+  for (const c of consumed) {
+    const offer = c.value === undefined ? null : (c.value as Offer | null);
+    const record: SinkRecord = {
+      topic: c.topic,
+      partition: c.partition,
+      offset: c.offset,
+      key: c.key ?? `${c.topic}/${c.partition}@${c.offset}`,
+      offer,
+      // The offers processor sets the header; computed the same way for a record written without it.
+      contentHash: c.headers[contentHashHeader] ?? (offer === null ? tombstoneHash : contentHash(offer)),
+      headers: c.headers,
+      raw: c.raw,
+    };
+    if (c.key === null || c.decodeError !== undefined) {
+      const why = c.key === null ? 'the record has no key' : `its value could not be decoded: ${c.decodeError}`;
+      unreadable.push({
+        record,
+        fate: { status: 'PARKED', attempt: 0, errorCode: c.key === null ? 'NO_KEY' : 'DECODE_FAILED', channelError: why },
+      });
+      continue;
+    }
+    records.push(record);
+  }
+  return { records, unreadable };
+}
