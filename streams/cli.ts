@@ -47,7 +47,8 @@ if (role === undefined || !roleNames.includes(role) || positionals.length > 1) {
   fail(`expected one role, one of ${roleNames.join(', ')}; got ${positionals.join(' ') || 'none'}\n${usage}`);
 }
 if (values.config === undefined) fail(`--config is required\n${usage}`);
-if (values.channel !== undefined && role !== 'sink') fail(`--channel applies to the sink role only\n${usage}`);
+if (values.channel !== undefined && role !== 'sink')
+  fail(`--channel applies to the sink role only\n${usage}`);
 const metricsPort = values['metrics-port'] === undefined ? undefined : Number(values['metrics-port']);
 if (
   metricsPort !== undefined &&

@@ -10,25 +10,54 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parse, stringify } from 'yaml';
 import type { RoleName } from '../../streams/config/syncline-config.ts';
 import { StackError } from './stack-error.ts';
-import { kafkaBrokers, registryUrl, repoRoot } from './stack-config.ts';
+import {
+  kafkaBrokers,
+  opsPostgres,
+  portalPostgres,
+  postgresUrl,
+  registryUrl,
+  repoRoot,
+} from './stack-config.ts';
+
+/** Where the demo runs the channel simulators (the tests start their own on free ports). */
+export const simulatorPorts = { magento: 8480, webhook: 8490 } as const;
+export const localWebhookSecret = 'local-webhook-secret';
+export const localMagentoToken = 'sim-integration-token';
 
 /** The sample config of the local stack (three channels); its addresses come from `stackEnv()`. */
 export const sampleConfigFile = join(repoRoot, 'infra', 'local', 'syncline.yaml');
 
-/** The environment the sample config reads the broker's and the registry's addresses from. */
+/** The environment the sample config reads its addresses and channel credentials from. */
 export const stackEnv = (): Record<string, string> => ({
   SYNCLINE_KAFKA_BROKERS: kafkaBrokers().join(','),
   SYNCLINE_SCHEMA_REGISTRY_URL: registryUrl(),
+  SYNCLINE_OPS_DATABASE_URL: postgresUrl(opsPostgres()),
+  SYNCLINE_PORTAL_DATABASE_URL: postgresUrl(portalPostgres()),
+  SYNCLINE_MAGENTO_URL: `http://127.0.0.1:${simulatorPorts.magento}`,
+  SYNCLINE_MAGENTO_TOKEN: localMagentoToken,
+  SYNCLINE_WEBHOOK_URL: `http://127.0.0.1:${simulatorPorts.webhook}/offers`,
+  SYNCLINE_WEBHOOK_SECRET: localWebhookSecret,
 });
 
 /**
  * Writes to `file` the sample config with `processing` settings replaced (a state folder of its
  * own, exactly-once off, ...) and any free metrics ports, so several copies run side by side.
  */
-export function writeSampleConfigVariant(file: string, processing: Record<string, unknown>): string {
-  const config = parse(readFileSync(sampleConfigFile, 'utf8')) as Record<string, Record<string, unknown>>;
+export function writeSampleConfigVariant(
+  file: string,
+  processing: Record<string, unknown>,
+  sinks: Record<string, Record<string, unknown>> = {},
+): string {
+  const config = parse(readFileSync(sampleConfigFile, 'utf8')) as Record<string, Record<string, unknown>> & {
+    channels: { id: string; sink?: Record<string, unknown> }[];
+  };
   config.processing = { ...config.processing, ...processing };
-  config.metrics = { host: '127.0.0.1', ports: { ingest: 0, offers: 0 } };
+  config.metrics = { host: '127.0.0.1', ports: { ingest: 0, offers: 0, sink: 0, 'register-index': 0 } };
+  // Per channel id: keys of its `sink:` section replaced (e.g. a rate limit of the test's own).
+  for (const channel of config.channels) {
+    const changes = sinks[channel.id];
+    if (changes && channel.sink) channel.sink = { ...channel.sink, ...changes };
+  }
   writeFileSync(file, stringify(config));
   return file;
 }
@@ -46,6 +75,10 @@ export interface RoleProcess {
 export interface StartRoleOptions {
   /** Node options before the entry point, e.g. `--cpu-prof`. */
   readonly nodeArgs?: readonly string[];
+  /** Extra arguments after the config, e.g. `--channel webshop`. */
+  readonly args?: readonly string[];
+  /** Environment on top of stackEnv(), e.g. a simulator's address on a free port. */
+  readonly env?: Readonly<Record<string, string>>;
   /** Every chunk the role prints, e.g. to append it to a log file. */
   readonly onOutput?: (chunk: Buffer) => void;
   readonly timeoutMs?: number;
@@ -61,10 +94,24 @@ export async function startRole(
 ): Promise<RoleProcess> {
   const child = spawn(
     process.execPath,
-    [...(options.nodeArgs ?? []), '--import', 'tsx', 'streams/cli.ts', role, '--config', configFile],
+    [
+      ...(options.nodeArgs ?? []),
+      '--import',
+      'tsx',
+      'streams/cli.ts',
+      role,
+      '--config',
+      configFile,
+      ...(options.args ?? []),
+    ],
     {
       cwd: repoRoot,
-      env: { ...process.env, ...stackEnv(), SYNCLINE_LOG_LEVEL: process.env.SYNCLINE_LOG_LEVEL ?? 'info' },
+      env: {
+        ...process.env,
+        ...stackEnv(),
+        SYNCLINE_LOG_LEVEL: process.env.SYNCLINE_LOG_LEVEL ?? 'info',
+        ...options.env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );

@@ -7,7 +7,13 @@
  */
 import { checkChannels, channelsJsonSchema, type ChannelConfig } from '../processors/offers/index.ts';
 import { checkSources, sourcesJsonSchema, type SourceConfig } from '../processors/ingest/index.ts';
-import { checkSinks, opsJsonSchema, sinkJsonSchema, type OpsConfig, type SinkConfig } from '../sinks/sink-config.ts';
+import {
+  checkSinks,
+  opsJsonSchema,
+  sinkJsonSchema,
+  type OpsConfig,
+  type SinkConfig,
+} from '../sinks/sink-config.ts';
 import { interpolateEnv } from '../runtime/config/interpolate-env.ts';
 import { readYaml } from '../runtime/config/read-yaml.ts';
 import { validateConfig } from '../runtime/config/validate-config.ts';

@@ -25,7 +25,11 @@ export async function startRegisterIndexRole(options: RegisterIndexRoleOptions):
   const admin = kafka.admin();
   await admin.connect();
   try {
-    await ensureTopics(admin, [registerTopicSpec(config.processing.partitions)], config.processing.replicationFactor);
+    await ensureTopics(
+      admin,
+      [registerTopicSpec(config.processing.partitions)],
+      config.processing.replicationFactor,
+    );
   } finally {
     await admin.disconnect();
   }

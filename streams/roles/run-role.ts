@@ -84,7 +84,10 @@ export async function runRole(options: RunRoleOptions): Promise<RunningRole> {
 
 async function startProcessorRole(options: RunRoleOptions, role: Role, registry: Registry): Promise<Started> {
   const { config, logger } = options;
-  const kafka = kafkaClient({ ...config.kafka, clientId: `${config.kafka.clientId}-${options.role}` }, logger);
+  const kafka = kafkaClient(
+    { ...config.kafka, clientId: `${config.kafka.clientId}-${options.role}` },
+    logger,
+  );
   const admin = kafka.admin();
   await admin.connect();
   try {

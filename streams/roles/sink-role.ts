@@ -50,9 +50,14 @@ export async function startSinkRole(options: SinkRoleOptions): Promise<Started> 
       `--channel ${unknown.join(', ')}: no such channel with a sink in the config (channels with a sink: ${delivered.map((c) => c.id).join(', ') || 'none'})`,
     );
   }
-  const channels = options.channels?.length ? delivered.filter((c) => options.channels?.includes(c.id)) : delivered;
+  const channels = options.channels?.length
+    ? delivered.filter((c) => options.channels?.includes(c.id))
+    : delivered;
   if (channels.length === 0) {
-    throw new SynclineError('SINK_SETUP', 'no channel has a sink: add a `sink:` section to a channel of the config');
+    throw new SynclineError(
+      'SINK_SETUP',
+      'no channel has a sink: add a `sink:` section to a channel of the config',
+    );
   }
   const { settings } = checkSinks(config.channels, config.ops);
   const ops = config.ops;
@@ -67,7 +72,12 @@ export async function startSinkRole(options: SinkRoleOptions): Promise<Started> 
       admin,
       [
         ...channels.map((c) => ({ name: offerTopicOf(c.id), partitions, compacted: true })),
-        ...channels.map((c) => ({ name: dlqTopicOf(c.id), partitions, compacted: false, configs: dlqTopicConfigs })),
+        ...channels.map((c) => ({
+          name: dlqTopicOf(c.id),
+          partitions,
+          compacted: false,
+          configs: dlqTopicConfigs,
+        })),
         registerTopicSpec(partitions),
       ],
       config.processing.replicationFactor,
@@ -76,9 +86,15 @@ export async function startSinkRole(options: SinkRoleOptions): Promise<Started> 
     await admin.disconnect();
   }
   const registry = schemaRegistry(config.schemaRegistry.url);
-  const registerCodec = await avroCodecFor(registry, registerTopic, join(schemasDir, 'sync.register.v1.avsc'));
+  const registerCodec = await avroCodecFor(
+    registry,
+    registerTopic,
+    join(schemasDir, 'sync.register.v1.avsc'),
+  );
   const pool = await openOpsDatabase(ops.databaseUrl, 2 + channels.length * 2);
-  const writer = await openRecordWriter(kafka, (topic) => (topic === registerTopic ? registerCodec : jsonCodec));
+  const writer = await openRecordWriter(kafka, (topic) =>
+    topic === registerTopic ? registerCodec : jsonCodec,
+  );
   const metrics = sinkMetrics(options.registry);
   const running: RunningConsumer[] = [];
   try {

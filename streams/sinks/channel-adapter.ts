@@ -20,6 +20,12 @@ export interface Delivery {
   readonly offer: Offer | null;
   /** The offer's content hash (header `syncline.content-hash`), or "tombstone". */
   readonly contentHash: string;
+  /**
+   * Which version of the key this is: its position in the channel topic (`<partition>:<offset>`).
+   * A re-sent record keeps it, a later version of the key has another, even when its content
+   * equals an earlier one (A -> B -> A): what an idempotency key is made of.
+   */
+  readonly revision: string;
 }
 
 /** What the channel did with one record. */

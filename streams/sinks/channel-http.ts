@@ -4,7 +4,12 @@
  * failures and timeouts become transient ChannelCallErrors; every HTTP status goes back to the
  * adapter, which knows what the channel means by it.
  */
-import { ChannelCallError, type ChannelHttp, type HttpRequest, type HttpResponse } from './channel-adapter.ts';
+import {
+  ChannelCallError,
+  type ChannelHttp,
+  type HttpRequest,
+  type HttpResponse,
+} from './channel-adapter.ts';
 import type { RateBudget } from './ops/rate-budget.ts';
 
 export interface ChannelHttpOptions {
@@ -60,7 +65,8 @@ export function channelHttp(options: ChannelHttpOptions): ChannelHttp {
 }
 
 function jsonHeaders(request: HttpRequest): Record<string, string> {
-  if (request.body === undefined || typeof request.body === 'string' || Buffer.isBuffer(request.body)) return {};
+  if (request.body === undefined || typeof request.body === 'string' || Buffer.isBuffer(request.body))
+    return {};
   return { 'content-type': 'application/json' };
 }
 

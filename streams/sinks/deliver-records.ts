@@ -18,7 +18,12 @@
  * `parkAfterAttempts` attempts so it cannot hold up its partition for ever.
  */
 import type { Logger } from 'pino';
-import { ChannelCallError, type ChannelAdapter, type ChannelHttp, type ItemOutcome } from './channel-adapter.ts';
+import {
+  ChannelCallError,
+  type ChannelAdapter,
+  type ChannelHttp,
+  type ItemOutcome,
+} from './channel-adapter.ts';
 import type { CircuitBreaker } from './circuit-breaker.ts';
 import type { ChannelHoldings } from './ops/channel-holdings.ts';
 import type { Fate, SinkRecord } from './register-entry.ts';
@@ -72,7 +77,10 @@ export class SinkStopped extends Error {
   override readonly name = 'SinkStopped';
 }
 
-export async function deliverRecords(records: readonly SinkRecord[], deps: DeliverDependencies): Promise<void> {
+export async function deliverRecords(
+  records: readonly SinkRecord[],
+  deps: DeliverDependencies,
+): Promise<void> {
   const latest = new Map<string, SinkRecord>();
   const superseded: RecordFate[] = [];
   for (const record of records) {
@@ -114,7 +122,12 @@ async function deliverChunk(chunk: readonly SinkRecord[], deps: DeliverDependenc
     let retryAfterMs: number | undefined;
     try {
       const outcomes = await deps.adapter.deliver(
-        pending.map(({ key, offer, contentHash }) => ({ key, offer, contentHash })),
+        pending.map(({ key, offer, contentHash, partition, offset }) => ({
+          key,
+          offer,
+          contentHash,
+          revision: `${partition}:${offset}`,
+        })),
         { http: deps.http, logger: deps.logger, signal: deps.signal },
       );
       if (outcomes.length !== pending.length) {
@@ -161,7 +174,10 @@ async function deliverChunk(chunk: readonly SinkRecord[], deps: DeliverDependenc
       if (call && !call.transient) {
         for (const record of pending) {
           const attempt = attempts.get(record) ?? 1;
-          fates.push({ record, fate: parked(attempt, call.status, call.code ?? 'CALL_REFUSED', call.channelError) });
+          fates.push({
+            record,
+            fate: parked(attempt, call.status, call.code ?? 'CALL_REFUSED', call.channelError),
+          });
         }
       } else {
         // A channel that fails the whole call: retried without end, paced by backoff and breaker.

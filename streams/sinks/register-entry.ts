@@ -30,7 +30,8 @@ export interface RegisterEntry {
   readonly sentence: string;
   readonly offerTopic: string;
   readonly offerPartition: number;
-  readonly offerOffset: string;
+  /** A Kafka offset: exact as a number below 2^53, which a topic does not reach. */
+  readonly offerOffset: number;
   readonly erpSource: string | null;
   readonly erpTable: string | null;
   readonly erpPosition: string | null;
@@ -108,7 +109,7 @@ export function registerEntry(channel: string, record: SinkRecord, fate: Fate, n
     sentence: sentenceFor(channel, record, fate),
     offerTopic: record.topic,
     offerPartition: record.partition,
-    offerOffset: record.offset,
+    offerOffset: Number(record.offset),
     erpSource: header(lineageHeaderNames.source),
     erpTable: header(lineageHeaderNames.table),
     erpPosition: header(lineageHeaderNames.position),

@@ -52,13 +52,18 @@ const columns = [
 export async function runRegisterIndex(options: RegisterIndexOptions): Promise<RunningConsumer> {
   const { ops, logger } = options;
   const purge = async () => {
-    const result = await ops.query(`DELETE FROM sync_register WHERE recorded_at < now() - $1 * interval '1 day'`, [
-      options.retentionDays,
-    ]);
-    if ((result.rowCount ?? 0) > 0) logger.info({ rows: result.rowCount }, 'register index: old rows deleted');
+    const result = await ops.query(
+      `DELETE FROM sync_register WHERE recorded_at < now() - $1 * interval '1 day'`,
+      [options.retentionDays],
+    );
+    if ((result.rowCount ?? 0) > 0)
+      logger.info({ rows: result.rowCount }, 'register index: old rows deleted');
   };
   await purge();
-  const timer = setInterval(() => void purge().catch((error: unknown) => logger.warn({ err: error }, 'purge failed')), retentionEveryMs);
+  const timer = setInterval(
+    () => void purge().catch((error: unknown) => logger.warn({ err: error }, 'purge failed')),
+    retentionEveryMs,
+  );
   const consumer = await consumeInBatches({
     kafka: options.kafka,
     groupId: registerIndexGroup,
@@ -90,7 +95,11 @@ export async function runRegisterIndex(options: RegisterIndexOptions): Promise<R
   };
 }
 
-function rowOf(partition: number, offset: string, entry: RegisterEntry): Record<(typeof columns)[number], unknown> {
+function rowOf(
+  partition: number,
+  offset: string,
+  entry: RegisterEntry,
+): Record<(typeof columns)[number], unknown> {
   const iso = (ms: number | null) => (ms === null ? null : new Date(Number(ms)).toISOString());
   return {
     register_partition: partition,

@@ -113,12 +113,16 @@ export function checkSinks(
     } catch (error) {
       const lines = error instanceof SynclineError ? error.message.split('\n  - ').slice(1) : [];
       for (const line of lines) {
-        problems.push(`channels[${index}].sink.settings${line.startsWith('(top level)') ? line.slice(11) : `.${line}`}`);
+        problems.push(
+          `channels[${index}].sink.settings${line.startsWith('(top level)') ? line.slice(11) : `.${line}`}`,
+        );
       }
     }
   });
   if (ops === undefined && channels.some((c) => c.sink)) {
-    problems.push('ops.databaseUrl: required when a channel has a sink (the register index and shared budgets live there)');
+    problems.push(
+      'ops.databaseUrl: required when a channel has a sink (the register index and shared budgets live there)',
+    );
   }
   return { problems, settings };
 }

@@ -13,7 +13,11 @@ import { contentHashHeader } from '../processors/offers/offers-processor.ts';
 import type { Offer } from '../processors/offers/offer.ts';
 import type { TopicCodec } from '../runtime/codec/topic-codec.ts';
 import { parkedRecord } from '../runtime/eos/parked-record.ts';
-import { consumeInBatches, type ConsumedRecord, type RunningConsumer } from '../runtime/sink/batch-consumer.ts';
+import {
+  consumeInBatches,
+  type ConsumedRecord,
+  type RunningConsumer,
+} from '../runtime/sink/batch-consumer.ts';
 import type { OutgoingRecord, RecordWriter } from '../runtime/sink/record-writer.ts';
 import type { ChannelAdapter } from './channel-adapter.ts';
 import { channelHttp } from './channel-http.ts';
@@ -52,7 +56,10 @@ export async function runChannelSink(options: ChannelSinkOptions): Promise<Runni
   const breakerGauge = { closed: 0, 'half-open': 0.5, open: 1 } as const;
   const breaker = new CircuitBreaker(sink.circuitBreaker, (state) => {
     metrics.breakerOpen.set({ channel }, breakerGauge[state]);
-    log[state === 'open' ? 'warn' : 'info']({ breaker: state }, `channel ${channel}: circuit breaker ${state}`);
+    log[state === 'open' ? 'warn' : 'info'](
+      { breaker: state },
+      `channel ${channel}: circuit breaker ${state}`,
+    );
   });
   metrics.breakerOpen.set({ channel }, 0);
   const http = channelHttp({
@@ -87,7 +94,13 @@ export async function runChannelSink(options: ChannelSinkOptions): Promise<Runni
           value: parkedRecord(
             `sink.${channel}`,
             { code: fate.errorCode ?? 'PARKED', message: entry.sentence, sku: record.key, channel },
-            { topic: record.topic, partition: record.partition, offset: record.offset, key: record.key, raw: record.raw },
+            {
+              topic: record.topic,
+              partition: record.partition,
+              offset: record.offset,
+              key: record.key,
+              raw: record.raw,
+            },
             at,
           ),
         });
@@ -130,7 +143,10 @@ export async function runChannelSink(options: ChannelSinkOptions): Promise<Runni
       }
     },
   });
-  log.info({ topic: options.topic, adapter: adapter.kind, batchSize, rateLimit: sink.rateLimit }, 'sink running');
+  log.info(
+    { topic: options.topic, adapter: adapter.kind, batchSize, rateLimit: sink.rateLimit },
+    'sink running',
+  );
   return {
     async stop() {
       stopping.abort();
@@ -141,7 +157,10 @@ export async function runChannelSink(options: ChannelSinkOptions): Promise<Runni
 }
 
 /** Kafka records as the sink sees them; a record without a key or a readable value is parked at once. */
-function sinkRecords(consumed: readonly ConsumedRecord[]): { records: SinkRecord[]; unreadable: RecordFate[] } {
+function sinkRecords(consumed: readonly ConsumedRecord[]): {
+  records: SinkRecord[];
+  unreadable: RecordFate[];
+} {
   const records: SinkRecord[] = [];
   const unreadable: RecordFate[] = [];
   for (const c of consumed) {
@@ -158,10 +177,16 @@ function sinkRecords(consumed: readonly ConsumedRecord[]): { records: SinkRecord
       raw: c.raw,
     };
     if (c.key === null || c.decodeError !== undefined) {
-      const why = c.key === null ? 'the record has no key' : `its value could not be decoded: ${c.decodeError}`;
+      const why =
+        c.key === null ? 'the record has no key' : `its value could not be decoded: ${c.decodeError}`;
       unreadable.push({
         record,
-        fate: { status: 'PARKED', attempt: 0, errorCode: c.key === null ? 'NO_KEY' : 'DECODE_FAILED', channelError: why },
+        fate: {
+          status: 'PARKED',
+          attempt: 0,
+          errorCode: c.key === null ? 'NO_KEY' : 'DECODE_FAILED',
+          channelError: why,
+        },
       });
       continue;
     }

@@ -11,10 +11,13 @@ import { writeSampleConfigVariant } from '../../infra/local/syncline-roles.ts';
 export { startRole } from '../../infra/local/syncline-roles.ts';
 
 /** A copy of the sample config with its own state folder, any free metrics ports, and `changes`. */
-export function testConfigFile(changes: { processing?: Record<string, unknown> } = {}): string {
+export function testConfigFile(
+  changes: { processing?: Record<string, unknown>; sinks?: Record<string, Record<string, unknown>> } = {},
+): string {
   const dir = mkdtempSync(join(tmpdir(), 'syncline-pipeline-'));
-  return writeSampleConfigVariant(join(dir, 'syncline.yaml'), {
-    stateDir: join(dir, 'state'),
-    ...changes.processing,
-  });
+  return writeSampleConfigVariant(
+    join(dir, 'syncline.yaml'),
+    { stateDir: join(dir, 'state'), ...changes.processing },
+    changes.sinks,
+  );
 }

@@ -49,7 +49,10 @@ const rec = (key: string, hash = `h-${key}`, value: Offer | null = offer(key)): 
 
 type Script = (batch: readonly Delivery[], call: number) => ItemOutcome[];
 
-function harness(script: Script, options: { held?: Record<string, string>; batchSize?: number; parkAfter?: number } = {}) {
+function harness(
+  script: Script,
+  options: { held?: Record<string, string>; batchSize?: number; parkAfter?: number } = {},
+) {
   const calls: string[][] = [];
   const held = new Map(Object.entries(options.held ?? {}));
   const fates: RecordFate[] = [];
@@ -65,7 +68,8 @@ function harness(script: Script, options: { held?: Record<string, string>; batch
     close: () => Promise.resolve(),
   };
   const holdings: ChannelHoldings = {
-    hashes: (keys) => Promise.resolve(new Map(keys.flatMap((k) => (held.has(k) ? [[k, held.get(k)!] as const] : [])))),
+    hashes: (keys) =>
+      Promise.resolve(new Map(keys.flatMap((k) => (held.has(k) ? [[k, held.get(k)!] as const] : [])))),
     record: (delivered) => {
       for (const d of delivered) held.set(d.key, d.contentHash);
       return Promise.resolve();
@@ -79,7 +83,12 @@ function harness(script: Script, options: { held?: Record<string, string>; batch
       http: { request: () => Promise.reject(new Error('not used')) },
       holdings,
       breaker,
-      retry: { initialDelayMs: 100, maxDelayMs: 5000, multiplier: 2, parkAfterAttempts: options.parkAfter ?? 5 },
+      retry: {
+        initialDelayMs: 100,
+        maxDelayMs: 5000,
+        multiplier: 2,
+        parkAfterAttempts: options.parkAfter ?? 5,
+      },
       batchSize: options.batchSize ?? 100,
       record: (batch) => (fates.push(...batch), Promise.resolve()),
       logger: pino({ level: 'silent' }),
@@ -97,7 +106,8 @@ function harness(script: Script, options: { held?: Record<string, string>; batch
   return { run, calls, held, fates, sleeps, statuses, breaker };
 }
 
-const delivered = (batch: readonly Delivery[]): ItemOutcome[] => batch.map(() => ({ kind: 'delivered', status: 200 }));
+const delivered = (batch: readonly Delivery[]): ItemOutcome[] =>
+  batch.map(() => ({ kind: 'delivered', status: 200 }));
 
 describe('deliverRecords', () => {
   it('delivers every record once and records the channel as holding it', async () => {
@@ -134,7 +144,12 @@ describe('deliverRecords', () => {
     const h = harness((batch) =>
       batch.map((d) =>
         d.key === 'B'
-          ? { kind: 'rejected', status: 400, code: 'MISSING_ATTRIBUTE', channelError: 'The "ean" attribute value is empty.' }
+          ? {
+              kind: 'rejected',
+              status: 400,
+              code: 'MISSING_ATTRIBUTE',
+              channelError: 'The "ean" attribute value is empty.',
+            }
           : { kind: 'delivered', status: 200 },
       ),
     );
@@ -148,7 +163,12 @@ describe('deliverRecords', () => {
 
   it('retries a channel that is down until it answers, without parking, and opens the breaker', async () => {
     const h = harness((batch, call) => {
-      if (call <= 6) throw new ChannelCallError('503', { transient: true, status: 503, channelError: 'Service Unavailable' });
+      if (call <= 6)
+        throw new ChannelCallError('503', {
+          transient: true,
+          status: 503,
+          channelError: 'Service Unavailable',
+        });
       return delivered(batch);
     });
     await h.run([rec('A'), rec('B')]);
@@ -157,14 +177,22 @@ describe('deliverRecords', () => {
     assert.equal(h.fates.filter((f) => f.fate.status === 'PARKED').length, 0);
     assert.equal(h.fates.filter((f) => f.fate.status === 'FAILED_WILL_RETRY').length, 12);
     // After 3 failures in a row the breaker opened: the sink waited the open time (1 s, then 2 s).
-    assert.ok(h.sleeps.some((ms) => ms >= 1000), `sleeps ${h.sleeps.join(',')}`);
+    assert.ok(
+      h.sleeps.some((ms) => ms >= 1000),
+      `sleeps ${h.sleeps.join(',')}`,
+    );
     assert.equal(h.breaker.state, 'closed');
   });
 
   it("waits at least the channel's Retry-After before trying again", async () => {
     const h = harness((batch, call) => {
       if (call === 1)
-        throw new ChannelCallError('429', { transient: true, status: 429, channelError: 'Too Many Requests', retryAfterMs: 3000 });
+        throw new ChannelCallError('429', {
+          transient: true,
+          status: 429,
+          channelError: 'Too Many Requests',
+          retryAfterMs: 3000,
+        });
       return delivered(batch);
     });
     await h.run([rec('A')]);
@@ -185,9 +213,12 @@ describe('deliverRecords', () => {
   });
 
   it('parks a record that keeps failing on its own after parkAfterAttempts', async () => {
-    const h = harness((batch) => batch.map(() => ({ kind: 'transient', status: null, channelError: 'still open' })), {
-      parkAfter: 3,
-    });
+    const h = harness(
+      (batch) => batch.map(() => ({ kind: 'transient', status: null, channelError: 'still open' })),
+      {
+        parkAfter: 3,
+      },
+    );
     await h.run([rec('A')]);
     assert.deepEqual(h.statuses(), ['A:FAILED_WILL_RETRY:1', 'A:FAILED_WILL_RETRY:2', 'A:PARKED:3']);
     assert.equal(h.fates.at(-1)?.fate.errorCode, 'RETRIES_EXHAUSTED');

@@ -21,7 +21,12 @@ const record: SinkRecord = {
 
 describe('registerEntry', () => {
   it('carries the lineage of the channel record and the latency from the ERP commit', () => {
-    const entry = registerEntry('webshop', record, { status: 'DELIVERED', attempt: 1, httpStatus: 200 }, 1450);
+    const entry = registerEntry(
+      'webshop',
+      record,
+      { status: 'DELIVERED', attempt: 1, httpStatus: 200 },
+      1450,
+    );
     assert.equal(entry.operation, 'DELIST');
     assert.equal(entry.erpSource, 'postgres');
     assert.equal(entry.erpTable, 'erp.product');
@@ -53,7 +58,12 @@ describe('registerEntry', () => {
   });
 
   it('has no latency for a record without lineage', () => {
-    const entry = registerEntry('webshop', { ...record, headers: {} }, { status: 'UNCHANGED', attempt: 0 }, 5);
+    const entry = registerEntry(
+      'webshop',
+      { ...record, headers: {} },
+      { status: 'UNCHANGED', attempt: 0 },
+      5,
+    );
     assert.equal(entry.latencyMs, null);
     assert.equal(entry.erpSource, null);
   });

@@ -7,16 +7,37 @@ const policy = { initialDelayMs: 100, maxDelayMs: 1000, multiplier: 2 };
 
 describe('backoffDelayMs', () => {
   it('grows exponentially within [ceiling/2, ceiling] and stops at the maximum', () => {
-    assert.equal(backoffDelayMs(1, policy, undefined, () => 0), 50);
-    assert.equal(backoffDelayMs(1, policy, undefined, () => 1), 100);
-    assert.equal(backoffDelayMs(3, policy, undefined, () => 1), 400);
-    assert.equal(backoffDelayMs(10, policy, undefined, () => 1), 1000);
-    assert.equal(backoffDelayMs(10, policy, undefined, () => 0), 500);
+    assert.equal(
+      backoffDelayMs(1, policy, undefined, () => 0),
+      50,
+    );
+    assert.equal(
+      backoffDelayMs(1, policy, undefined, () => 1),
+      100,
+    );
+    assert.equal(
+      backoffDelayMs(3, policy, undefined, () => 1),
+      400,
+    );
+    assert.equal(
+      backoffDelayMs(10, policy, undefined, () => 1),
+      1000,
+    );
+    assert.equal(
+      backoffDelayMs(10, policy, undefined, () => 0),
+      500,
+    );
   });
 
   it("never waits less than the channel's Retry-After", () => {
-    assert.equal(backoffDelayMs(1, policy, 5000, () => 0.5), 5000);
-    assert.equal(backoffDelayMs(4, policy, 10, () => 1), 800);
+    assert.equal(
+      backoffDelayMs(1, policy, 5000, () => 0.5),
+      5000,
+    );
+    assert.equal(
+      backoffDelayMs(4, policy, 10, () => 1),
+      800,
+    );
   });
 });
 
@@ -38,7 +59,9 @@ describe('parseRetryAfter', () => {
 describe('CircuitBreaker', () => {
   const make = () => {
     const changes: BreakerState[] = [];
-    const breaker = new CircuitBreaker({ failureThreshold: 3, openMs: 1000, maxOpenMs: 3000 }, (s) => changes.push(s));
+    const breaker = new CircuitBreaker({ failureThreshold: 3, openMs: 1000, maxOpenMs: 3000 }, (s) =>
+      changes.push(s),
+    );
     return { breaker, changes };
   };
 

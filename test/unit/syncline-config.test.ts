@@ -13,9 +13,12 @@ import {
 import { SynclineError, type SynclineErrorCode } from '../../streams/runtime/errors.ts';
 
 const sampleFile = fileURLToPath(new URL('../../infra/local/syncline.yaml', import.meta.url));
-const env = {
+const env: Record<string, string> = {
   SYNCLINE_KAFKA_BROKERS: 'kafka-1:9092',
   SYNCLINE_SCHEMA_REGISTRY_URL: 'http://registry:8081',
+  SYNCLINE_OPS_DATABASE_URL: 'postgresql://ops:secret@ops-db:5432/syncline_ops',
+  SYNCLINE_MAGENTO_URL: 'http://magento:8480',
+  SYNCLINE_WEBHOOK_URL: 'http://marketplace-bridge:8490/offers',
 };
 
 const dir = mkdtempSync(join(tmpdir(), 'syncline-config-test-'));
@@ -31,9 +34,7 @@ function tempFile(text: string): string {
 
 /** The sample document as parsed YAML with the env filled in, to edit and validate. */
 function sampleDocument(): Record<string, unknown> {
-  const text = readFileSync(sampleFile, 'utf8')
-    .replace('${env:SYNCLINE_KAFKA_BROKERS}', env.SYNCLINE_KAFKA_BROKERS)
-    .replace('${env:SYNCLINE_SCHEMA_REGISTRY_URL}', env.SYNCLINE_SCHEMA_REGISTRY_URL);
+  const text = readFileSync(sampleFile, 'utf8').replace(/\$\{env:(\w+)\}/g, (_, name: string) => env[name] ?? '');
   return parse(text) as Record<string, unknown>;
 }
 
@@ -70,7 +71,22 @@ describe('loadSynclineConfig', () => {
       maxWaitTimeMs: 50,
       stateDir: 'var/state',
     });
-    assert.deepEqual(config.metrics, { host: '127.0.0.1', ports: { ingest: 9464, offers: 9465 } });
+    assert.deepEqual(config.metrics, {
+      host: '127.0.0.1',
+      ports: { ingest: 9464, offers: 9465, sink: 9466, 'register-index': 9467 },
+    });
+    assert.deepEqual(config.ops, {
+      databaseUrl: 'postgresql://ops:secret@ops-db:5432/syncline_ops',
+      registerRetentionDays: 30,
+    });
+    assert.deepEqual(
+      config.channels.map((c) => [c.id, c.sink?.adapter, c.sink?.rateLimit]),
+      [
+        ['webshop', 'magento', { requestsPerSecond: 10 }],
+        ['b2b-portal', 'db-table', {}],
+        ['marketplace', 'webhook', { requestsPerSecond: 20 }],
+      ],
+    );
     assert.deepEqual(
       config.sources.map((s) => [s.id, s.topicPrefix, Object.keys(s.tables)]),
       [
@@ -89,7 +105,7 @@ describe('loadSynclineConfig', () => {
     // Defaults filled in where the file is silent.
     assert.deepEqual(config.channels[1], {
       id: 'b2b-portal',
-      kind: 'shopify',
+      kind: 'generic',
       priceList: 'B2B-EUR',
       currency: 'EUR',
       warehouses: ['WH-MAIN', 'WH-SOUTH'],
@@ -98,6 +114,17 @@ describe('loadSynclineConfig', () => {
       filters: { activeOnly: true, excludeSkus: [] },
       fieldMapping: { gtin: 'ean', manufacturer: 'brand' },
       variants: 'flat',
+      sink: {
+        adapter: 'db-table',
+        settings: { urlEnv: 'SYNCLINE_PORTAL_DATABASE_URL', table: 'portal.offer' },
+        batchSize: 500,
+        rateLimit: {},
+        requestTimeoutMs: 15_000,
+        concurrency: 2,
+        maxWaitTimeMs: 100,
+        retry: { initialDelayMs: 250, maxDelayMs: 30_000, multiplier: 2, parkAfterAttempts: 20 },
+        circuitBreaker: { failureThreshold: 5, openMs: 2_000, maxOpenMs: 60_000 },
+      },
     });
     assert.deepEqual(config.channels[2]?.requiredFields, ['ean', 'brand']);
     assert.ok(Object.isFrozen(config.channels[0]?.warehouses));
@@ -122,7 +149,11 @@ describe('loadSynclineConfig', () => {
       maxWaitTimeMs: 50,
       stateDir: 'var/state',
     });
-    assert.deepEqual(config.metrics, { host: '127.0.0.1', ports: { ingest: 9464, offers: 9465 } });
+    assert.deepEqual(config.metrics, {
+      host: '127.0.0.1',
+      ports: { ingest: 9464, offers: 9465, sink: 9466, 'register-index': 9467 },
+    });
+    assert.equal(config.ops, undefined, 'no ops database is needed while no channel has a sink');
     assert.deepEqual(config.channels, [
       {
         id: 'web',

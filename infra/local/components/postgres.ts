@@ -13,6 +13,7 @@ import type { Component } from '../component.ts';
 import { erpPostgres, host, opsPostgres, port, portalPostgres, stateDir } from '../stack-config.ts';
 import { StackError } from '../stack-error.ts';
 import { postgresBin, serviceAccount } from '../tools.ts';
+import { ensurePortalSchema } from '../portal/portal-schema.ts';
 
 const home = join(stateDir, 'postgres');
 const dataDir = join(home, 'data');
@@ -164,5 +165,7 @@ export const postgres: Component = {
     } finally {
       await erp.end();
     }
+    // The sample B2B portal's own table, which the b2b-portal channel's db-table sink fills.
+    await ensurePortalSchema();
   },
 };

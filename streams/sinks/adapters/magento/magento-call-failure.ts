@@ -1,0 +1,53 @@
+/**
+ * Which answers fail a call as a whole (channel-adapter.ts, ChannelCallError), the same for every
+ * Magento route. Magento maps exceptions to statuses (CHANNEL-APIS.md §1 "Errors"): 401 for a bad
+ * token, a disabled bearer integration or a missing ACL resource; 500 for anything unexpected.
+ * Core Magento never throttles admin REST, so a 429 comes from the CDN/WAF in front of it
+ * (Fastly on Adobe Commerce Cloud): its body is not Magento JSON and `Retry-After` may be absent.
+ * The rest (200, 202, 400, 404) means something per route, for the caller to read.
+ */
+import { parseRetryAfter } from '../../retry-backoff.ts';
+import { ChannelCallError, type HttpResponse } from '../../channel-adapter.ts';
+import { responseErrorText } from './magento-error-text.ts';
+
+function header(response: HttpResponse, name: string): string | undefined {
+  const wanted = name.toLowerCase();
+  for (const [key, value] of Object.entries(response.headers)) if (key.toLowerCase() === wanted) return value;
+  return undefined;
+}
+
+/** The ChannelCallError a response stands for, or undefined when the caller should read it. */
+export function callFailure(what: string, response: HttpResponse): ChannelCallError | undefined {
+  const { status } = response;
+  const channelError = responseErrorText(response);
+  if (status === 401 || status === 403) {
+    return new ChannelCallError(`${what}: Magento refused the credentials (${status}): ${channelError}`, {
+      transient: false,
+      status,
+      channelError,
+      code: status === 401 ? 'UNAUTHORIZED' : 'FORBIDDEN',
+    });
+  }
+  if (status === 429 || status === 408 || status >= 500) {
+    const retryAfterMs = parseRetryAfter(header(response, 'retry-after'));
+    return new ChannelCallError(`${what}: Magento answered ${status}: ${channelError}`, {
+      transient: true,
+      status,
+      channelError,
+      code: status === 429 ? 'THROTTLED' : status === 408 ? 'TIMEOUT' : 'SERVER_ERROR',
+      ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+    });
+  }
+  return undefined;
+}
+
+/** A status the route does not define: the request itself is wrong (a config mistake), not a record. */
+export function unexpectedAnswer(what: string, response: HttpResponse): ChannelCallError {
+  const channelError = responseErrorText(response);
+  return new ChannelCallError(`${what}: unexpected answer ${response.status}: ${channelError}`, {
+    transient: false,
+    status: response.status,
+    channelError,
+    code: response.status === 404 ? 'NO_ROUTE' : 'UNEXPECTED_ANSWER',
+  });
+}
