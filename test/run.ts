@@ -27,7 +27,11 @@ function testFiles(dir: string): string[] {
 }
 
 const unitOnly = process.argv.includes('--unit');
-const unit = testFiles(join(repoRoot, 'test', 'unit'));
+// The channel simulators' contract tests run in-process, without the stack: with the unit tests.
+const unit = [
+  ...testFiles(join(repoRoot, 'test', 'unit')),
+  ...testFiles(join(repoRoot, 'test', 'simulators')),
+];
 const integration = unitOnly
   ? []
   : [...testFiles(join(repoRoot, 'test', 'integration')), ...testFiles(join(repoRoot, 'test', 'e2e'))];

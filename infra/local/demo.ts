@@ -3,10 +3,14 @@
  *
  * Starts the stack (fetching it on the first run), loads the tiny sample into both ERP databases,
  * applies the Debezium connectors, starts the ingest and offers processors on the sample config
- * (infra/local/syncline.yaml: a web shop, a B2B portal and a marketplace), then edits the ERP every
- * few seconds and prints what each channel's topic receives, with how long after the ERP commit it
- * was in Kafka. Runs until Ctrl-C, or for `--seconds N`; `--no-edits` only watches (edit the
- * databases yourself); `--cdc` also prints the raw Debezium events.
+ * (infra/local/syncline.yaml: a web shop, a B2B portal and a marketplace), starts the channels
+ * (a Magento simulator, a webhook receiver, the portal's table) and the sinks that deliver to
+ * them, then edits the ERP every few seconds and prints what each channel's topic receives, with
+ * how long after the ERP commit it was in Kafka, and every few seconds a summary per channel from
+ * the sync register: delivered, unchanged, retrying, parked. Runs until Ctrl-C, or for
+ * `--seconds N`; `--no-edits` only watches (edit the databases yourself); `--cdc` also prints the
+ * raw Debezium events; `--outage` takes the Magento simulator down (503) for 10 s, 20 s in, to
+ * show the sink retrying and catching up.
  */
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
@@ -20,7 +24,9 @@ import { seedErp } from './erp/seed.ts';
 import { up } from './stack.ts';
 import { erpMariadb, erpPostgres, kafkaBrokers, registryUrl } from './stack-config.ts';
 import { describeOffer } from './demo/describe-offer.ts';
+import { runChannels } from './demo/run-channels.ts';
 import { runRoles } from './demo/run-roles.ts';
+import { describeSummary, openSyncSummary } from './demo/sync-summary.ts';
 import { sampleConfigFile, stackEnv } from './syncline-roles.ts';
 import { loadSynclineConfig } from '../../streams/config/syncline-config.ts';
 import { offerTopicOf } from '../../streams/processors/offers/channel-config.ts';
@@ -39,6 +45,7 @@ const { values: args } = parseArgs({
     'no-edits': { type: 'boolean', default: false },
     every: { type: 'string', default: '3' },
     cdc: { type: 'boolean', default: false },
+    outage: { type: 'boolean', default: false },
   },
 });
 const seconds = args.seconds === undefined ? undefined : Number(args.seconds);
@@ -49,19 +56,47 @@ function heading(text: string): void {
 }
 
 async function main(): Promise<void> {
-  heading('1/5 the local stack');
+  heading('1/6 the local stack');
   await up();
 
-  heading('2/5 the sample ERP (tiny) in both databases');
+  heading('2/6 the sample ERP (tiny) in both databases');
   for (const outcome of await seedErp({ target: 'all', size: 'tiny' })) console.log(`  ${outcome.message}`);
 
-  heading('3/5 the Debezium connectors');
+  heading('3/6 the Debezium connectors');
   await applyConnectors({ log: (line: string) => console.log(`  ${line}`) });
 
-  heading('4/5 the processors: ingest (CDC -> canonical topics) and offers (-> one topic per channel)');
-  const roles = await runRoles();
+  heading('4/6 the processors: ingest (CDC -> canonical topics) and offers (-> one topic per channel)');
+  const roles = await runRoles(['ingest', 'offers']);
 
-  heading('5/5 the channel topics, following live ERP edits (Ctrl-C to stop)');
+  heading('5/6 the channels and their sinks (every outcome -> sync.register.v1 -> the ops database)');
+  const startedAt = new Date();
+  const channels = await runChannels();
+  console.log(`  webshop      Magento 2 simulator   ${channels.magento.url}/rest/V1/products/<sku>`);
+  console.log(`  b2b-portal   portal database table portal.offer (database b2b_portal)`);
+  console.log(`  marketplace  webhook receiver      ${channels.webhook.url}  (what it holds: GET /offers)`);
+  const sinks = await runRoles(['sink', 'register-index']);
+  const summary = openSyncSummary(startedAt);
+  const printSummary = async () => {
+    const counts = await summary.read();
+    const holds: Record<string, string> = {
+      webshop: `Magento holds ${channels.magento.stats().products} products`,
+      'b2b-portal': `portal lists ${await channels.portalListed()} offers`,
+      marketplace: `receiver holds ${channels.webhook.offers().size} offers`,
+    };
+    console.log('\n  sync register since the demo started (per key, its latest outcome):');
+    for (const channel of ['webshop', 'b2b-portal', 'marketplace']) {
+      console.log(`  ${describeSummary(channel, counts.get(channel), holds[channel] ?? '')}`);
+    }
+  };
+  const summaryTimer = setInterval(() => void printSummary().catch(() => undefined), 10_000);
+  if (args.outage) {
+    setTimeout(() => {
+      console.log('\n  magento      the simulator answers 503 for the next 10 s (--outage)');
+      channels.magento.inject({ kind: 'status', status: 503, forMs: 10_000 });
+    }, 20_000);
+  }
+
+  heading('6/6 the channel topics, following live ERP edits (Ctrl-C to stop)');
   const kafka = new Kafka({ clientId: 'syncline-demo', brokers: kafkaBrokers(), logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   await admin.connect();
@@ -133,11 +168,16 @@ async function main(): Promise<void> {
 
   const finish = async () => {
     if (timer) clearInterval(timer);
+    clearInterval(summaryTimer);
+    await printSummary().catch(() => undefined);
     await Promise.all(activities.map((a) => a.close()));
     await consumer.disconnect();
+    await sinks.stop();
     await roles.stop();
+    await summary.close();
+    await channels.stop();
     console.log(
-      '\nThe processors stopped; the stack keeps running: npm run stack:status, npm run stack:down.',
+      '\nThe processors, sinks and channel simulators stopped; the stack keeps running: npm run stack:status, npm run stack:down.',
     );
     process.exit(0);
   };

@@ -35,7 +35,7 @@ export const stackEnv = (): Record<string, string> => ({
   SYNCLINE_PORTAL_DATABASE_URL: postgresUrl(portalPostgres()),
   SYNCLINE_MAGENTO_URL: `http://127.0.0.1:${simulatorPorts.magento}`,
   SYNCLINE_MAGENTO_TOKEN: localMagentoToken,
-  SYNCLINE_WEBHOOK_URL: `http://127.0.0.1:${simulatorPorts.webhook}/offers`,
+  SYNCLINE_WEBHOOK_URL: `http://127.0.0.1:${simulatorPorts.webhook}/webhook`,
   SYNCLINE_WEBHOOK_SECRET: localWebhookSecret,
 });
 

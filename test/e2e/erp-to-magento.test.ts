@@ -12,7 +12,10 @@ import { connectPostgres } from '../../infra/local/erp/connect.ts';
 import { seedErp } from '../../infra/local/erp/seed.ts';
 import { opsPostgres, postgresUrl } from '../../infra/local/stack-config.ts';
 import type { RoleProcess } from '../../infra/local/syncline-roles.ts';
-import { startMagentoSimulator, type MagentoSimulator } from '../../infra/simulators/magento/magento-simulator.ts';
+import {
+  startMagentoSimulator,
+  type MagentoSimulator,
+} from '../../infra/simulators/magento/magento-simulator.ts';
 import { magentoProduct } from '../helpers/magento-catalog.ts';
 import { startRole, testConfigFile } from '../helpers/pipeline.ts';
 import { waitUntil } from '../helpers/wait-until.ts';
@@ -97,7 +100,10 @@ describe('end to end: ERP -> Magento', { timeout: 300_000 }, () => {
     const latency = Number(row.latency_ms);
     const commitToCall = (row.recorded_at as Date).getTime() - (row.erp_commit_at as Date).getTime();
     assert.ok(latency >= 0 && latency < 240_000, `latency ${latency} ms`);
-    assert.ok(Math.abs(latency - commitToCall) <= 1, 'latency is the time from the ERP commit to the channel call');
+    assert.ok(
+      Math.abs(latency - commitToCall) <= 1,
+      'latency is the time from the ERP commit to the channel call',
+    );
     assert.match(String(row.sentence), new RegExp(`^Offer ${sku} was delivered to channel webshop`));
   });
 });

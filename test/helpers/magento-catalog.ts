@@ -16,13 +16,14 @@ const token = 'sim-integration-token';
 
 async function get(url: string): Promise<{ status: number; body: unknown }> {
   const response = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
-  return { status: response.status, body: (await response.json()) as unknown };
+  return { status: response.status, body: await response.json() };
 }
 
 export async function magentoProduct(baseUrl: string, sku: string): Promise<MagentoView | undefined> {
   const product = await get(`${baseUrl}/rest/V1/products/${encodeURIComponent(sku)}`);
   if (product.status === 404) return undefined;
-  if (product.status !== 200) throw new Error(`GET product ${sku}: HTTP ${product.status} ${JSON.stringify(product.body)}`);
+  if (product.status !== 200)
+    throw new Error(`GET product ${sku}: HTTP ${product.status} ${JSON.stringify(product.body)}`);
   const body = product.body as { name: string; price: number; status: number };
   const filter = 'searchCriteria[filter_groups][0][filters][0]';
   const stock = await get(
@@ -41,10 +42,16 @@ export async function driftFromTopic(
   for (const [key, offer] of state) {
     const held = await magentoProduct(baseUrl, key);
     if (offer === null) {
-      if (held !== undefined && held.status !== 2) drift.push(`${key}: should be delisted, is status ${held.status}`);
+      if (held !== undefined && held.status !== 2)
+        drift.push(`${key}: should be delisted, is status ${held.status}`);
       continue;
     }
-    const wanted = { name: offer.name, price: Number(offer.price.amount), status: 1, quantity: offer.quantity };
+    const wanted = {
+      name: offer.name,
+      price: Number(offer.price.amount),
+      status: 1,
+      quantity: offer.quantity,
+    };
     if (
       held === undefined ||
       held.name !== wanted.name ||

@@ -31,7 +31,9 @@ export interface TestChannel {
 export function testChannel(sink: Record<string, unknown>): TestChannel {
   const id = `sinktest-${randomUUID().slice(0, 8)}`;
   const dir = mkdtempSync(join(tmpdir(), 'syncline-sink-'));
-  const config = parse(readFileSync(sampleConfigFile, 'utf8')) as Record<string, unknown> & { channels: unknown[] };
+  const config = parse(readFileSync(sampleConfigFile, 'utf8')) as Record<string, unknown> & {
+    channels: unknown[];
+  };
   config.processing = { ...(config.processing as object), stateDir: join(dir, 'state') };
   config.metrics = { host: '127.0.0.1', ports: { ingest: 0, offers: 0, sink: 0, 'register-index': 0 } };
   config.channels.push({ id, kind: 'magento', priceList: 'B2C-EUR', warehouses: ['WH-MAIN'], sink });
@@ -74,7 +76,10 @@ export class OfferWriter {
     return new OfferWriter(producer, codec, topic);
   }
 
-  async write(records: ReadonlyArray<{ key: string; offer: Offer | null }>, commitMs = Date.now()): Promise<void> {
+  async write(
+    records: ReadonlyArray<{ key: string; offer: Offer | null }>,
+    commitMs = Date.now(),
+  ): Promise<void> {
     const messages = [];
     for (const { key, offer } of records) {
       messages.push({

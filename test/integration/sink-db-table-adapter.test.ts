@@ -64,7 +64,12 @@ const upsert = (
   contentHash,
   revision: `0:${++revisions}`,
 });
-const delist = (key: string): Delivery => ({ key, offer: null, contentHash: 'tombstone', revision: `0:${++revisions}` });
+const delist = (key: string): Delivery => ({
+  key,
+  offer: null,
+  contentHash: 'tombstone',
+  revision: `0:${++revisions}`,
+});
 
 function create(extra: Record<string, unknown> = {}): ChannelAdapter {
   const settings = validateConfig<DbTableSettings>(

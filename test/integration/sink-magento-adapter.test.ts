@@ -6,11 +6,18 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { pino } from 'pino';
-import { startMagentoSimulator, type MagentoSimulator } from '../../infra/simulators/magento/magento-simulator.ts';
+import {
+  startMagentoSimulator,
+  type MagentoSimulator,
+} from '../../infra/simulators/magento/magento-simulator.ts';
 import type { Offer, OfferVariant } from '../../streams/processors/offers/offer.ts';
 import { validateConfig } from '../../streams/runtime/config/validate-config.ts';
 import { SynclineError } from '../../streams/runtime/errors.ts';
-import { magentoAdapter, magentoSettingsSchema, type MagentoSettings } from '../../streams/sinks/adapters/magento/index.ts';
+import {
+  magentoAdapter,
+  magentoSettingsSchema,
+  type MagentoSettings,
+} from '../../streams/sinks/adapters/magento/index.ts';
 import {
   ChannelCallError,
   type AdapterContext,
@@ -46,16 +53,24 @@ beforeEach(() => magento.reset());
 function settings(simulator: MagentoSimulator, overrides: Record<string, unknown> = {}): MagentoSettings {
   return validateConfig<MagentoSettings>(
     magentoSettingsSchema,
-    { baseUrl: simulator.url, auth: integrationAuth, bulkPollIntervalMs: 20, bulkTimeoutMs: 5000, ...overrides },
+    {
+      baseUrl: simulator.url,
+      auth: integrationAuth,
+      bulkPollIntervalMs: 20,
+      bulkTimeoutMs: 5000,
+      ...overrides,
+    },
     'test sink settings',
-  ) as MagentoSettings;
+  );
 }
 
 function adapter(overrides: Record<string, unknown> = {}, simulator = magento): ChannelAdapter {
   return magentoAdapter.create(settings(simulator, overrides), 'webshop');
 }
 
-function context(http: RecordingChannelHttp = directChannelHttp()): AdapterContext & { http: RecordingChannelHttp } {
+function context(
+  http: RecordingChannelHttp = directChannelHttp(),
+): AdapterContext & { http: RecordingChannelHttp } {
   return { http, logger: pino({ level: 'silent' }), signal: new AbortController().signal };
 }
 
@@ -79,11 +94,11 @@ function offer(sku: string, overrides: Partial<Offer> = {}): Offer {
 }
 
 function upsert(value: Offer): Delivery {
-  return { key: value.sku, offer: value, contentHash: `hash-${value.sku}` };
+  return { key: value.sku, offer: value, contentHash: `hash-${value.sku}`, revision: `0:${value.sku}` };
 }
 
 function delist(key: string): Delivery {
-  return { key, offer: null, contentHash: 'tombstone' };
+  return { key, offer: null, contentHash: 'tombstone', revision: `0:${key}` };
 }
 
 interface StoredProduct {
@@ -94,12 +109,16 @@ interface StoredProduct {
   readonly visibility: number;
   readonly type_id: string;
   readonly custom_attributes: readonly { attribute_code: string; value: unknown }[];
-  readonly extension_attributes: { configurable_product_links?: number[] };
+  readonly extension_attributes: {
+    configurable_product_links?: number[];
+    configurable_product_options?: unknown[];
+  };
 }
 
 async function getJson(url: string): Promise<{ status: number; body: unknown }> {
   const response = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
-  return { status: response.status, body: (await response.json()) as unknown };
+  const body: unknown = await response.json();
+  return { status: response.status, body };
 }
 
 /** `GET /V1/products/{sku}`; undefined on 404. */
@@ -120,7 +139,8 @@ async function sourceItem(sku: string): Promise<{ quantity: number; status: numb
   const query = `${filter}[field]=sku&${filter}[value]=${encodeURIComponent(sku)}&${filter}[condition_type]=eq`;
   const { body } = await getJson(`${magento.url}/rest/V1/inventory/source-items?${query}`);
   const items = (body as { items?: { source_code: string; quantity: number; status: number }[] }).items ?? [];
-  return items.find((item) => item.source_code === 'default');
+  const item = items.find((entry) => entry.source_code === 'default');
+  return item && { quantity: item.quantity, status: item.status };
 }
 
 function kinds(outcomes: readonly ItemOutcome[]): string[] {
@@ -253,7 +273,10 @@ describe('Magento adapter, async bulk path', () => {
       'status polls carry no items',
     );
     // Stock goes after the bulk completed: MSI refuses SKUs Magento does not know yet.
-    assert.ok(sent.lastIndexOf('POST /rest/all/V1/inventory/source-items') > sent.findLastIndex((p) => p.startsWith('GET')));
+    assert.ok(
+      sent.lastIndexOf('POST /rest/all/V1/inventory/source-items') >
+        sent.findLastIndex((p) => p.startsWith('GET')),
+    );
 
     assert.equal(magento.stats().products, 150);
     const sample = await storedProduct('BULK-149');
@@ -297,7 +320,10 @@ describe('Magento adapter, async bulk path', () => {
       const offers = Array.from({ length: 21 }, (_, index) => offer(`SLOW-${index}`));
       const outcomes = await adapter({ bulkTimeoutMs: 150 }, slow).deliver(offers.map(upsert), context());
       assert.deepEqual(new Set(kinds(outcomes)), new Set(['transient']));
-      assert.match(outcomes[0]?.kind === 'transient' ? outcomes[0].channelError : '', /still open after 150 ms/);
+      assert.match(
+        outcomes[0]?.kind === 'transient' ? outcomes[0].channelError : '',
+        /still open after 150 ms/,
+      );
     } finally {
       await slow.close();
     }
@@ -326,6 +352,17 @@ describe('Magento adapter, failures of a whole call', () => {
     });
   });
 
+  it('throws a transient ChannelCallError when Magento does not answer in time', async () => {
+    magento.inject({ kind: 'timeout', count: 1 });
+    const ctx = context(directChannelHttp({ timeoutMs: 300 }));
+    await assert.rejects(adapter().deliver([upsert(offer('SLOW'))], ctx), (error: unknown) => {
+      assert.ok(error instanceof ChannelCallError);
+      assert.equal(error.details.transient, true);
+      assert.equal(error.details.status, null);
+      return true;
+    });
+  });
+
   it('makes the products transient when only their stock update fails', async () => {
     magento.inject({ kind: 'status', status: 503, count: 1, paths: 'inventory/source-items' });
     const outcomes = await adapter().deliver([upsert(offer('STK-1')), upsert(offer('STK-2'))], context());
@@ -348,14 +385,20 @@ describe('Magento adapter, auth', () => {
   it('fails for good with a 401 when bearer integration tokens are off (Magento >= 2.4.4 default)', async () => {
     const strict = await startMagentoSimulator({ bearerIntegration: false });
     try {
-      await assert.rejects(adapter({}, strict).deliver([upsert(offer('B401'))], context()), (error: unknown) => {
-        assert.ok(error instanceof ChannelCallError);
-        assert.equal(error.details.transient, false);
-        assert.equal(error.details.status, 401);
-        assert.equal(error.details.code, 'UNAUTHORIZED');
-        assert.equal(error.details.channelError, "The consumer isn't authorized to access Magento_Catalog::products.");
-        return true;
-      });
+      await assert.rejects(
+        adapter({}, strict).deliver([upsert(offer('B401'))], context()),
+        (error: unknown) => {
+          assert.ok(error instanceof ChannelCallError);
+          assert.equal(error.details.transient, false);
+          assert.equal(error.details.status, 401);
+          assert.equal(error.details.code, 'UNAUTHORIZED');
+          assert.equal(
+            error.details.channelError,
+            "The consumer isn't authorized to access Magento_Catalog::products.",
+          );
+          return true;
+        },
+      );
     } finally {
       await strict.close();
     }
@@ -382,9 +425,18 @@ describe('Magento adapter, grouped offers', () => {
     };
   }
 
+  const grouped = { configurableAttributes: { size: 'size' } };
+
+  /** Option ids as the store's public attribute API answers them. */
+  async function sizeOptions(): Promise<{ id: number; options: Map<string, string> }> {
+    const { body } = await getJson(`${magento.url}/rest/V1/products/attributes/size`);
+    const attribute = body as { attribute_id: number; options: { label: string; value: string }[] };
+    return { id: attribute.attribute_id, options: new Map(attribute.options.map((o) => [o.label, o.value])) };
+  }
+
   it('saves the variants as simple children and the parent as a configurable linking them', async () => {
     const family = offer('TEE', { quantity: 7, variants: [variant('TEE-M', 3), variant('TEE-L', 4)] });
-    const outcomes = await adapter().deliver([upsert(family)], context());
+    const outcomes = await adapter(grouped).deliver([upsert(family)], context());
     assert.deepEqual(outcomes, [{ kind: 'delivered', status: 200 }]);
 
     const parent = await storedProduct('TEE');
@@ -402,16 +454,56 @@ describe('Magento adapter, grouped offers', () => {
     assert.deepEqual(await sourceItem('TEE-L'), { quantity: 4, status: 1 });
     assert.equal(await sourceItem('TEE'), undefined, 'a configurable holds no stock of its own');
 
+    // The shopper picks by size: the parent names the attribute, each child holds its option id.
+    const size = await sizeOptions();
+    assert.equal(attribute(medium, 'size'), size.options.get('M'));
+    assert.equal(attribute(large, 'size'), size.options.get('L'));
+    assert.deepEqual(parent?.extension_attributes.configurable_product_options, [
+      {
+        attribute_id: String(size.id),
+        label: 'Size',
+        position: 0,
+        values: [
+          { value_index: Number(size.options.get('M')) },
+          { value_index: Number(size.options.get('L')) },
+        ],
+      },
+    ]);
+
     // A variant leaving the family is unlinked on the next offer.
     const smaller = offer('TEE', { variants: [variant('TEE-L', 4)] });
-    assert.deepEqual(kinds(await adapter().deliver([upsert(smaller)], context())), ['delivered']);
-    assert.deepEqual((await storedProduct('TEE'))?.extension_attributes.configurable_product_links, [large?.id]);
+    assert.deepEqual(kinds(await adapter(grouped).deliver([upsert(smaller)], context())), ['delivered']);
+    assert.deepEqual((await storedProduct('TEE'))?.extension_attributes.configurable_product_links, [
+      large?.id,
+    ]);
+  });
+
+  it('rejects a family whose variant value the store has no option for, before saving anything', async () => {
+    const family = offer('ODD', { variants: [variant('ODD-M', 1), variant('ODD-Q', 1)] });
+    const [outcome] = await adapter(grouped).deliver([upsert(family)], context());
+    assert.deepEqual(outcome, {
+      kind: 'rejected',
+      status: null,
+      channelError: 'Magento attribute "size" has no option "Q" (variant ODD-Q)',
+      code: 'UNKNOWN_OPTION',
+    });
+    assert.equal(await storedProduct('ODD-M'), undefined);
+  });
+
+  it('is refused by Magento when no configurable attribute tells two variants apart', async () => {
+    const family = offer('PLAIN', { variants: [variant('PLAIN-M', 1), variant('PLAIN-L', 1)] });
+    const [outcome] = await adapter().deliver([upsert(family)], context());
+    assert.equal(outcome?.kind, 'rejected');
+    assert.match(
+      outcome?.kind === 'rejected' ? outcome.channelError : '',
+      /have the same set of attribute values/,
+    );
   });
 
   it('rejects the family when Magento refuses one of its variants, naming the variant', async () => {
     magento.inject({ kind: 'reject-sku', skus: ['FAM-L'], attribute: 'ean' });
     const family = offer('FAM', { variants: [variant('FAM-M', 1), variant('FAM-L', 1)] });
-    const [outcome] = await adapter().deliver([upsert(family)], context());
+    const [outcome] = await adapter(grouped).deliver([upsert(family)], context());
     assert.deepEqual(outcome, {
       kind: 'rejected',
       status: 400,

@@ -8,7 +8,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Admin, Kafka } from 'kafkajs';
-import { startMagentoSimulator, type MagentoSimulator } from '../../infra/simulators/magento/magento-simulator.ts';
+import {
+  startMagentoSimulator,
+  type MagentoSimulator,
+} from '../../infra/simulators/magento/magento-simulator.ts';
 import { driftFromTopic } from '../helpers/magento-catalog.ts';
 import { startRole } from '../helpers/pipeline.ts';
 import { testKafka } from '../helpers/read-topic.ts';
@@ -43,7 +46,9 @@ function magentoChannel(simulator: MagentoSimulator, sink: Record<string, unknow
   return channel;
 }
 
-async function simulator(options: Parameters<typeof startMagentoSimulator>[0] = {}): Promise<MagentoSimulator> {
+async function simulator(
+  options: Parameters<typeof startMagentoSimulator>[0] = {},
+): Promise<MagentoSimulator> {
   const started = await startMagentoSimulator({ bulkProcessingDelayMs: 20, ...options });
   simulators.push(started);
   return started;
@@ -74,7 +79,8 @@ async function settled(channel: TestChannel, keys: number, timeoutMs = 90_000) {
   );
 }
 
-const skus = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}-${String(i).padStart(4, '0')}`);
+const skus = (prefix: string, n: number) =>
+  Array.from({ length: n }, (_, i) => `${prefix}-${String(i).padStart(4, '0')}`);
 
 describe('sink: Magento', { timeout: 600_000 }, () => {
   before(async () => {
@@ -121,11 +127,17 @@ describe('sink: Magento', { timeout: 600_000 }, () => {
       const stats = magento.stats();
       // One 429 was injected; the bucket itself (10/s, the channel's published limit) never had to say no.
       assert.equal(stats.throttled, 1, `429s sent: ${stats.throttled}`);
-      assert.ok(stats.maxRequestsInAnyWindow <= 10, `at most 10 requests in any second, saw ${stats.maxRequestsInAnyWindow}`);
+      assert.ok(
+        stats.maxRequestsInAnyWindow <= 10,
+        `at most 10 requests in any second, saw ${stats.maxRequestsInAnyWindow}`,
+      );
       const throttled = entries.find((e) => e.httpStatus === 429);
       assert.ok(throttled, 'the 429 is in the register');
       const retried = entries.find((e) => e.key === throttled.key && e.status === 'DELIVERED');
-      assert.ok(retried && retried.recordedAtMs - throttled.recordedAtMs >= 2000, 'the retry waited Retry-After');
+      assert.ok(
+        retried && retried.recordedAtMs - throttled.recordedAtMs >= 2000,
+        'the retry waited Retry-After',
+      );
       assert.deepEqual(await driftFromTopic(magento.url, await topicState(kafka, channel.topic)), []);
     } finally {
       await sink.stop();
@@ -147,7 +159,10 @@ describe('sink: Magento', { timeout: 600_000 }, () => {
       for (const entry of parked) {
         assert.equal(entry.httpStatus, 400);
         assert.match(entry.channelError ?? '', /The "ean" attribute value is empty/);
-        assert.match(entry.sentence, /refused offer REJ-\d+ \(HTTP 400\): The "ean" attribute value is empty/);
+        assert.match(
+          entry.sentence,
+          /refused offer REJ-\d+ \(HTTP 400\): The "ean" attribute value is empty/,
+        );
       }
       const letters = await waitUntil('two dead letters', async () => {
         const found = await deadLetters(kafka, channel.id);
@@ -170,7 +185,12 @@ describe('sink: Magento', { timeout: 600_000 }, () => {
     const keys = skus('KILL', 200);
     await writeOffers(channel, keys);
     let sink = await startRole('sink', channel.configFile, { args: ['--channel', channel.id] });
-    await waitUntil('the sink to deliver some records', () => (magento.stats().products >= 40 ? true : undefined), 60_000, 50);
+    await waitUntil(
+      'the sink to deliver some records',
+      () => (magento.stats().products >= 40 ? true : undefined),
+      60_000,
+      50,
+    );
     await sink.kill();
     const before = magento.stats().products;
     sink = await startRole('sink', channel.configFile, { args: ['--channel', channel.id] });
@@ -184,10 +204,16 @@ describe('sink: Magento', { timeout: 600_000 }, () => {
         if (request.method === 'PUT' && match) saves.set(match[1]!, (saves.get(match[1]!) ?? 0) + 1);
       }
       const resent = [...saves].filter(([, n]) => n > 1).map(([sku]) => sku);
-      assert.ok(resent.length <= 20, `at most one batch (20) re-sent, got ${resent.length}: ${resent.join(' ')}`);
+      assert.ok(
+        resent.length <= 20,
+        `at most one batch (20) re-sent, got ${resent.length}: ${resent.join(' ')}`,
+      );
       assert.ok(before >= 40);
       // Records delivered before the kill and met again after the restart were not sent: UNCHANGED.
-      assert.ok(entries.some((e) => e.status === 'UNCHANGED'), 'replayed records were recognised as held');
+      assert.ok(
+        entries.some((e) => e.status === 'UNCHANGED'),
+        'replayed records were recognised as held',
+      );
     } finally {
       await sink.stop();
     }

@@ -21,13 +21,14 @@ const schema = {
   properties: { channels: channelsJsonSchema },
 };
 
-// The channels of the sample config (the whole file is tested in syncline-config.test.ts).
+// The channels of the sample config as the offers processor sees them, without their `sink:`
+// sections (the sinks' part; the whole file is tested in syncline-config.test.ts).
 const sampleChannels = {
   channels: (
     parse(readFileSync(new URL('../../infra/local/syncline.yaml', import.meta.url), 'utf8')) as {
-      channels: unknown;
+      channels: Record<string, unknown>[];
     }
-  ).channels,
+  ).channels.map(({ sink: _sink, ...channel }) => channel),
 };
 
 function problems(document: unknown): string {
@@ -47,8 +48,8 @@ describe('channels config: JSON Schema', () => {
       config.channels.map((c) => [c.id, c.kind, c.priceList, c.warehouses, c.safetyStock, c.variants]),
       [
         ['webshop', 'magento', 'B2C-EUR', ['WH-MAIN', 'WH-3PL'], 2, 'grouped'],
-        ['b2b-portal', 'shopify', 'B2B-EUR', ['WH-MAIN', 'WH-SOUTH'], 0, 'flat'],
-        ['marketplace', 'allegro', 'MKT-EUR', ['WH-3PL'], 5, 'flat'],
+        ['b2b-portal', 'generic', 'B2B-EUR', ['WH-MAIN', 'WH-SOUTH'], 0, 'flat'],
+        ['marketplace', 'generic', 'MKT-EUR', ['WH-3PL'], 5, 'flat'],
       ],
     );
     assert.deepEqual(config.channels[2]?.requiredFields, ['ean', 'brand']);

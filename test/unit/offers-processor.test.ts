@@ -36,6 +36,9 @@ const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const sample: OffersConfig = loadSynclineConfig(join(repoRoot, 'infra', 'local', 'syncline.yaml'), {
   SYNCLINE_KAFKA_BROKERS: 'localhost:9092',
   SYNCLINE_SCHEMA_REGISTRY_URL: 'http://localhost:8081',
+  SYNCLINE_OPS_DATABASE_URL: 'postgresql://ops@localhost/ops',
+  SYNCLINE_MAGENTO_URL: 'http://localhost:8480',
+  SYNCLINE_WEBHOOK_URL: 'http://localhost:8490/webhook',
 });
 
 const familyTopic = 'syncline.offers.family.v1';

@@ -53,7 +53,7 @@ describe('Magento placeholders', () => {
     assert.equal(fillPlaceholders('100% sure %1', []), '100% sure %1');
   });
 
-  it('writes numbers, booleans and null as PHP would print them', () => {
+  it('writes numbers and booleans as their JSON text, null as nothing', () => {
     assert.equal(fillPlaceholders('%1 %2 [%3]', [42, true, null]), '42 true []');
   });
 });
@@ -94,7 +94,10 @@ describe('Magento error bodies', () => {
       responseErrorText({
         status: 400,
         text: '',
-        json: { message: 'Invalid product data: %1', parameters: ['Attribute "status" has invalid value "7".'] },
+        json: {
+          message: 'Invalid product data: %1',
+          parameters: ['Attribute "status" has invalid value "7".'],
+        },
       }),
       'Invalid product data: Attribute "status" has invalid value "7".',
     );
@@ -108,13 +111,18 @@ describe('rejection codes', () => {
       'MISSING_ATTRIBUTE',
     );
     assert.equal(
-      rejectionCode('Invalid product data: The "Product Name" attribute value is empty. Set the attribute and try again.'),
+      rejectionCode(
+        'Invalid product data: The "Product Name" attribute value is empty. Set the attribute and try again.',
+      ),
       'MISSING_ATTRIBUTE',
     );
   });
 
   it('names an input limit, and calls anything else an invalid product', () => {
     assert.equal(rejectionCode('Maximum items of type "sourceItems" is 20'), 'INPUT_LIMIT');
-    assert.equal(rejectionCode('Invalid product data: Attribute "status" has invalid value "7".'), 'INVALID_PRODUCT');
+    assert.equal(
+      rejectionCode('Invalid product data: Attribute "status" has invalid value "7".'),
+      'INVALID_PRODUCT',
+    );
   });
 });

@@ -68,11 +68,14 @@ describe('magentoPrice', () => {
 
   it('refuses what is not a non-negative decimal, or has more digits than a double keeps', () => {
     for (const amount of ['-1.00', '1e3', '', '12,50', ' 1.00', 'NaN']) {
-      assert.throws(() => magentoPrice(amount), (error: unknown) => {
-        assert.ok(error instanceof UnsendableOffer);
-        assert.equal(error.code, 'INVALID_PRICE');
-        return true;
-      });
+      assert.throws(
+        () => magentoPrice(amount),
+        (error: unknown) => {
+          assert.ok(error instanceof UnsendableOffer);
+          assert.equal(error.code, 'INVALID_PRICE');
+          return true;
+        },
+      );
     }
     assert.throws(() => magentoPrice('12345678901234.567'), UnsendableOffer);
     assert.equal(magentoPrice('000012.500000'), 12.5);
@@ -81,32 +84,32 @@ describe('magentoPrice', () => {
 
 describe('simpleProduct', () => {
   it('is the PUT /V1/products/{sku} body of a flat offer', () => {
-    assert.deepEqual(
-      simpleProduct(offer({ fields: { gtin: '2000000000015', colour: 'red' } }), settings),
-      {
-        product: {
-          sku: 'SKU-1',
-          name: 'Trail shirt',
-          price: 19.9,
-          status: 1,
-          visibility: 4,
-          type_id: 'simple',
-          attribute_set_id: 4,
-          custom_attributes: [
-            { attribute_code: 'description', value: 'A shirt.' },
-            { attribute_code: 'ean', value: '2000000000015' },
-            { attribute_code: 'manufacturer', value: 'Nordwand' },
-            { attribute_code: 'gtin', value: '2000000000015' },
-            { attribute_code: 'colour', value: 'red' },
-          ],
-          extension_attributes: { website_ids: [1] },
-        },
+    assert.deepEqual(simpleProduct(offer({ fields: { gtin: '2000000000015', colour: 'red' } }), settings), {
+      product: {
+        sku: 'SKU-1',
+        name: 'Trail shirt',
+        price: 19.9,
+        status: 1,
+        visibility: 4,
+        type_id: 'simple',
+        attribute_set_id: 4,
+        custom_attributes: [
+          { attribute_code: 'description', value: 'A shirt.' },
+          { attribute_code: 'ean', value: '2000000000015' },
+          { attribute_code: 'manufacturer', value: 'Nordwand' },
+          { attribute_code: 'gtin', value: '2000000000015' },
+          { attribute_code: 'colour', value: 'red' },
+        ],
+        extension_attributes: { website_ids: [1] },
       },
-    );
+    });
   });
 
   it('clears an attribute whose value the product lacks, and lets a field win over a mapped fact', () => {
-    const body = simpleProduct(offer({ ean: null, fields: { manufacturer: 'Own label', note: null } }), settings);
+    const body = simpleProduct(
+      offer({ ean: null, fields: { manufacturer: 'Own label', note: null } }),
+      settings,
+    );
     assert.deepEqual(body.product.custom_attributes, [
       { attribute_code: 'description', value: 'A shirt.' },
       { attribute_code: 'ean', value: '' },
@@ -127,7 +130,10 @@ describe('simpleProduct', () => {
   });
 
   it('rejects an offer whose price Magento cannot take', () => {
-    assert.throws(() => simpleProduct(offer({ price: { amount: 'abc', currency: 'EUR' } }), settings), UnsendableOffer);
+    assert.throws(
+      () => simpleProduct(offer({ price: { amount: 'abc', currency: 'EUR' } }), settings),
+      UnsendableOffer,
+    );
   });
 });
 

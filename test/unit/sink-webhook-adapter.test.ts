@@ -59,7 +59,12 @@ const upsert = (value: Offer, contentHash = `hash-${value.sku}-${value.quantity}
   contentHash,
   revision: `0:${++revisions}`,
 });
-const delist = (key: string): Delivery => ({ key, offer: null, contentHash: 'tombstone', revision: `0:${++revisions}` });
+const delist = (key: string): Delivery => ({
+  key,
+  offer: null,
+  contentHash: 'tombstone',
+  revision: `0:${++revisions}`,
+});
 
 function settings(url: string, extra: Record<string, unknown> = {}): WebhookSettings {
   return validateConfig<WebhookSettings>(

@@ -48,8 +48,10 @@ describe('webhook receiver', () => {
   });
 
   it('answers 422 to an Idempotency-Key reused with another body', async () => {
-    const first = '{"channel":"c","deliveries":[{"key":"K1","contentHash":"h","revision":"0:1","offer":null}]}';
-    const second = '{"channel":"c","deliveries":[{"key":"K2","contentHash":"h","revision":"0:1","offer":null}]}';
+    const first =
+      '{"channel":"c","deliveries":[{"key":"K1","contentHash":"h","revision":"0:1","offer":null}]}';
+    const second =
+      '{"channel":"c","deliveries":[{"key":"K2","contentHash":"h","revision":"0:1","offer":null}]}';
     assert.equal(
       (await post(receiver.url, first, { ...signed(first), 'idempotency-key': 'k-1' })).status,
       200,

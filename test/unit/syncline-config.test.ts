@@ -34,7 +34,10 @@ function tempFile(text: string): string {
 
 /** The sample document as parsed YAML with the env filled in, to edit and validate. */
 function sampleDocument(): Record<string, unknown> {
-  const text = readFileSync(sampleFile, 'utf8').replace(/\$\{env:(\w+)\}/g, (_, name: string) => env[name] ?? '');
+  const text = readFileSync(sampleFile, 'utf8').replace(
+    /\$\{env:(\w+)\}/g,
+    (_, name: string) => env[name] ?? '',
+  );
   return parse(text) as Record<string, unknown>;
 }
 
@@ -171,7 +174,7 @@ describe('loadSynclineConfig', () => {
 
   it('refuses an unset environment variable, naming the key and the variable', () => {
     const message = refusal('CONFIG_INVALID', () =>
-      loadSynclineConfig(sampleFile, { SYNCLINE_SCHEMA_REGISTRY_URL: env.SYNCLINE_SCHEMA_REGISTRY_URL }),
+      loadSynclineConfig(sampleFile, { ...env, SYNCLINE_KAFKA_BROKERS: undefined }),
     );
     assert.equal(
       message,
@@ -180,6 +183,9 @@ describe('loadSynclineConfig', () => {
     assert.deepEqual(problems(refusal('CONFIG_INVALID', () => loadSynclineConfig(sampleFile, {}))), [
       'kafka.brokers[0]: environment variable SYNCLINE_KAFKA_BROKERS is not set',
       'schemaRegistry.url: environment variable SYNCLINE_SCHEMA_REGISTRY_URL is not set',
+      'ops.databaseUrl: environment variable SYNCLINE_OPS_DATABASE_URL is not set',
+      'channels[0].sink.settings.baseUrl: environment variable SYNCLINE_MAGENTO_URL is not set',
+      'channels[2].sink.settings.url: environment variable SYNCLINE_WEBHOOK_URL is not set',
     ]);
   });
 
@@ -236,6 +242,33 @@ describe('parseSynclineConfig', () => {
       message,
       "syncline.yaml is not a valid syncline config:\n  - channels[1].warehouses[1]: no source owns the stock of WH-NORTH, so it would always count 0; add it to a source's owns.warehouses or remove it",
     );
+  });
+
+  it("names a bad sink setting by its key, checked against the adapter's own schema", () => {
+    const document = sampleDocument();
+    const channels = document.channels as { sink: Record<string, unknown> }[];
+    channels[0]!.sink.settings = { auth: { type: 'integration', tokenEnv: 'T' }, maxBatch: 0 };
+    const message = refusal('CONFIG_INVALID', () => parseSynclineConfig(document, 'syncline.yaml'));
+    assert.deepEqual(problems(message).sort(), [
+      'channels[0].sink.settings.baseUrl: required but missing',
+      'channels[0].sink.settings.maxBatch: expected a number >= 1, got 0',
+    ]);
+  });
+
+  it('names an unknown adapter and the ones there are', () => {
+    const document = sampleDocument();
+    (document.channels as { sink: Record<string, unknown> }[])[2]!.sink.adapter = 'carrier-pigeon';
+    assert.deepEqual(problems(refusal('CONFIG_INVALID', () => parseSynclineConfig(document, 'f.yaml'))), [
+      'channels[2].sink.adapter: expected one of "magento", "webhook", "db-table", got "carrier-pigeon"',
+    ]);
+  });
+
+  it('requires the ops database once a channel has a sink', () => {
+    const document = sampleDocument();
+    delete document.ops;
+    assert.deepEqual(problems(refusal('CONFIG_INVALID', () => parseSynclineConfig(document, 'f.yaml'))), [
+      'ops.databaseUrl: required when a channel has a sink (the register index and shared budgets live there)',
+    ]);
   });
 
   it('does not change the document it validates', () => {

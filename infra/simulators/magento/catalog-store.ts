@@ -134,7 +134,8 @@ export class CatalogStore {
   deleteProduct(sku: string): true {
     const record = this.require(sku);
     this.products.delete(key(record.sku));
-    for (const [itemKey, item] of this.sourceItems) if (key(item.sku) === key(record.sku)) this.sourceItems.delete(itemKey);
+    for (const [itemKey, item] of this.sourceItems)
+      if (key(item.sku) === key(record.sku)) this.sourceItems.delete(itemKey);
     return true;
   }
 
@@ -198,7 +199,8 @@ export class CatalogStore {
   private sourceItemErrors(item: SourceItemInput): MagentoErrorItem[] {
     const errors: MagentoErrorItem[] = [];
     const sku = typeof item.sku === 'string' || typeof item.sku === 'number' ? String(item.sku) : '';
-    if (sku.trim() === '') errors.push({ message: '"%field" can not be empty.', parameters: { field: 'sku' } });
+    if (sku.trim() === '')
+      errors.push({ message: '"%field" can not be empty.', parameters: { field: 'sku' } });
     else if (!this.products.has(key(sku)))
       // Inventory\Model\Validators\NotExistentSku, typo included.
       errors.push({
@@ -276,9 +278,15 @@ export class CatalogStore {
 
   // --- internals --------------------------------------------------------------------------------------
 
+  /**
+   * `ProductRepository::save` validation of the merged product. The envelope texts are Magento's; the detail
+   * inside "Invalid product data: %1" is the simulator's own wording (Magento joins the EAV validators' results).
+   * Parameters name attribute codes, where Magento would print the attribute's label.
+   */
   private validate(draft: Omit<ProductRecord, 'id' | 'createdAt' | 'updatedAt'>): void {
     if (!PRODUCT_TYPES.has(draft.typeId)) invalid(`Product type "${draft.typeId}" is not supported.`);
-    if (draft.status !== 1 && draft.status !== 2) invalid(`Attribute "status" has invalid value "${draft.status}".`);
+    if (draft.status !== 1 && draft.status !== 2)
+      invalid(`Attribute "status" has invalid value "${draft.status}".`);
     if (draft.visibility < 1 || draft.visibility > 4)
       invalid(`Attribute "visibility" has invalid value "${draft.visibility}".`);
     if (draft.price !== null && draft.price < 0) throw negativePrice();
@@ -399,7 +407,8 @@ function mergeProduct(
   input: ProductInput,
 ): Omit<ProductRecord, 'id' | 'createdAt' | 'updatedAt'> {
   const customAttributes = new Map(existing?.customAttributes ?? []);
-  for (const attribute of input.custom_attributes ?? []) customAttributes.set(attribute.attribute_code, attribute.value);
+  for (const attribute of input.custom_attributes ?? [])
+    customAttributes.set(attribute.attribute_code, attribute.value);
   return {
     sku,
     name: input.name !== undefined ? input.name : (existing?.name ?? null),

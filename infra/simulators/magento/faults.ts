@@ -94,7 +94,8 @@ export class FaultBook {
   takeRequestFault(path: string): RequestFault | null {
     const now = this.clock();
     this.requestFaults = this.requestFaults.filter(
-      (active) => (active.until === null || now < active.until) && (active.remaining === null || active.remaining > 0),
+      (active) =>
+        (active.until === null || now < active.until) && (active.remaining === null || active.remaining > 0),
     );
     const match = this.requestFaults.find((active) => active.paths === null || active.paths.test(path));
     if (!match) return null;
@@ -124,7 +125,8 @@ export function parseFault(input: unknown): Fault {
   switch (input.kind) {
     case 'status': {
       const status = input.status;
-      if (status !== 500 && status !== 502 && status !== 503) throw new Error('status must be 500, 502 or 503');
+      if (status !== 500 && status !== 502 && status !== 503)
+        throw new Error('status must be 500, 502 or 503');
       return { kind: 'status', status, ...window() };
     }
     case 'throttle': {
@@ -139,7 +141,8 @@ export function parseFault(input: unknown): Fault {
       const { skus, attribute } = input;
       if (!Array.isArray(skus) || !skus.every((sku): sku is string => typeof sku === 'string'))
         throw new Error('skus must be an array of strings');
-      if (typeof attribute !== 'string' || attribute === '') throw new Error('attribute must be a non-empty string');
+      if (typeof attribute !== 'string' || attribute === '')
+        throw new Error('attribute must be a non-empty string');
       return { kind: 'reject-sku', skus, attribute };
     }
     case 'bulk-retriable': {

@@ -7,7 +7,7 @@
  * comes from `ErrorProcessor::maskException`: NoSuchEntityException 404, Authentication/Authorization 401,
  * any other LocalizedException 400, anything else 500 with a masked "Report ID" text.
  */
-import { randomBytes } from 'node:crypto';
+import { randomInt } from 'node:crypto';
 
 /** Phrase arguments: positional (`%1` = index 0) render as a JSON list, named (`%name`) as an object. */
 export type PhraseParameters = readonly (string | number)[] | Readonly<Record<string, string | number>>;
@@ -66,7 +66,10 @@ export class MagentoError extends Error {
 
 // --- 401 ------------------------------------------------------------------------------------------------
 
-/** `Webapi\Controller\Rest\RequestValidator::checkPermissions` (AuthorizationException); bad token, disabled bearer integration and missing ACL all look the same. */
+/**
+ * `Webapi\Controller\Rest\RequestValidator::checkPermissions` (AuthorizationException): a missing or bad token,
+ * a disabled bearer integration and a missing ACL all look the same.
+ */
 export const notAuthorized = (resource: string): MagentoError =>
   new MagentoError(401, "The consumer isn't authorized to access %resources.", { resources: resource });
 
@@ -114,10 +117,13 @@ export function requiredFields(fieldNames: readonly string[]): MagentoError {
 export const fieldTypeInvalid = (fieldName: string, value: unknown, expectedType: string): MagentoError =>
   new MagentoError(400, 'Error occurred during "%field_name" processing. %details', {
     field_name: fieldName,
-    details: fillPhrase('The "%value" value\'s type is invalid. The "%type" type was expected. Verify and try again.', {
-      value: describeValue(value),
-      type: expectedType,
-    }),
+    details: fillPhrase(
+      'The "%value" value\'s type is invalid. The "%type" type was expected. Verify and try again.',
+      {
+        value: describeValue(value),
+        type: expectedType,
+      },
+    ),
   });
 
 /** `Eav\Model\Entity\Attribute\Backend\AbstractBackend::validate` for a required attribute. */
@@ -144,15 +150,20 @@ export const contentTypeNotUnderstood = (contentType: string): MagentoError =>
 
 // --- 500 ------------------------------------------------------------------------------------------------
 
-/** `ErrorProcessor::_critical` names reports `uniqid("webapi-")`: 13 hex digits of the clock. */
+/** `ErrorProcessor::_critical` names reports `uniqid("webapi-")`: 8 hex digits of seconds, 5 of microseconds. */
 export function reportId(): string {
-  const micros = BigInt(Date.now()) * 1000n + BigInt(randomBytes(2).readUInt16BE() % 1000);
-  return `webapi-${(micros / 1_000_000n).toString(16).padStart(8, '0')}${(micros % 1_000_000n).toString(16).padStart(5, '0')}`;
+  const now = Date.now();
+  const seconds = Math.floor(now / 1000);
+  const micros = (now % 1000) * 1000 + randomInt(1000);
+  return `webapi-${seconds.toString(16).padStart(8, '0')}${micros.toString(16).padStart(5, '0')}`;
 }
 
 /** `ErrorProcessor::maskException` for a non-Localized exception outside developer mode. */
 export const internalError = (): MagentoError =>
-  new MagentoError(500, `Internal Error. Details are available in Magento log file. Report ID: ${reportId()}`);
+  new MagentoError(
+    500,
+    `Internal Error. Details are available in Magento log file. Report ID: ${reportId()}`,
+  );
 
 /** PHP's `gettype` names (as `MessageValidator::getRealType` reports them) for a JSON value. */
 export function phpType(value: unknown): string {

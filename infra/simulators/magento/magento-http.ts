@@ -39,7 +39,8 @@ export function installMagentoHttp(app: FastifyInstance): void {
 
 function renderError(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const magento = toMagentoError(error, request);
-  if (magento.httpStatus >= 500) request.log.error({ err: error }, 'simulated Magento hit an unexpected error');
+  if (magento.httpStatus >= 500)
+    request.log.error({ err: error }, 'simulated Magento hit an unexpected error');
   if (!isRest(request)) return sendJson(reply, magento.httpStatus, { error: magento.filledMessage });
   return sendJson(reply, magento.httpStatus, magento.body());
 }
@@ -49,7 +50,9 @@ function toMagentoError(error: unknown, request: FastifyRequest): MagentoError {
   const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : '';
   if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
     const contentType = request.headers['content-type'];
-    return contentType ? contentTypeNotUnderstood(contentType.split(';', 1)[0] ?? contentType) : contentTypeEmpty();
+    return contentType
+      ? contentTypeNotUnderstood(contentType.split(';', 1)[0] ?? contentType)
+      : contentTypeEmpty();
   }
   if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new MagentoError(413, 'Request Entity Too Large');
   if (code.startsWith('FST_ERR_CTP_')) return decodingError();

@@ -25,7 +25,8 @@ const usage = `usage: magento-simulator-cli [options]
 function numberOption(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const parsed = Number(value);
-  if (!Number.isFinite(parsed) || parsed < 0) throw new Error(`--${name} must be a number >= 0, got "${value}"`);
+  if (!Number.isFinite(parsed) || parsed < 0)
+    throw new Error(`--${name} must be a number >= 0, got "${value}"`);
   return parsed;
 }
 

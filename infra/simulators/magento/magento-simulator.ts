@@ -8,7 +8,11 @@
  *
  * ```ts
  * const magento = await startMagentoSimulator({ rateLimit: { requestsPerSecond: 10 } });
- * await fetch(`${magento.url}/rest/V1/products`, { method: 'POST', headers: { authorization: 'Bearer sim-integration-token', 'content-type': 'application/json' }, body });
+ * await fetch(`${magento.url}/rest/V1/products/SKU-1`, {
+ *   method: 'PUT',
+ *   headers: { authorization: 'Bearer sim-integration-token', 'content-type': 'application/json' },
+ *   body: JSON.stringify({ product: { sku: 'SKU-1', name: 'Lamp', price: 10 }, saveOptions: true }),
+ * });
  * await magento.close();
  * ```
  */
@@ -66,7 +70,9 @@ export interface MagentoSimulator {
   close(): Promise<void>;
 }
 
-export async function startMagentoSimulator(options: MagentoSimulatorOptions = {}): Promise<MagentoSimulator> {
+export async function startMagentoSimulator(
+  options: MagentoSimulatorOptions = {},
+): Promise<MagentoSimulator> {
   const faults = new FaultBook();
   const stats = new RequestStats();
   const tokens = new TokenRegistry({
@@ -88,7 +94,9 @@ export async function startMagentoSimulator(options: MagentoSimulatorOptions = {
     takeRetriableFailure: () => faults.takeRetriableFailure(),
   });
   const limit = options.rateLimit;
-  const bucket = limit ? new TokenBucket(limit.burst ?? limit.requestsPerSecond, limit.requestsPerSecond) : null;
+  const bucket = limit
+    ? new TokenBucket(limit.burst ?? limit.requestsPerSecond, limit.requestsPerSecond)
+    : null;
   const gate = new RestGate({
     stats,
     faults,
@@ -112,7 +120,8 @@ export async function startMagentoSimulator(options: MagentoSimulatorOptions = {
   };
 
   const app = Fastify({
-    logger: options.logger ?? false,
+    // Logs go to stderr: stdout is where the CLI prints its ready line.
+    logger: options.logger ? { level: 'info', stream: process.stderr } : false,
     // Bulk bodies can be large; Magento itself is bounded by PHP's post_max_size, not by 1 MB.
     bodyLimit: 64 * 1024 * 1024,
     // close() must not wait for keep-alive sockets or requests a timeout fault is holding.

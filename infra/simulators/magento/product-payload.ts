@@ -50,7 +50,8 @@ export function parseProduct(product: JsonObject): ProductInput {
   if ('name' in product) input.name = optionalString('name', product.name);
   if ('price' in product) input.price = optionalNumber('price', product.price);
   if ('weight' in product) input.weight = optionalNumber('weight', product.weight);
-  if (product.status !== undefined && product.status !== null) input.status = integer('status', product.status);
+  if (product.status !== undefined && product.status !== null)
+    input.status = integer('status', product.status);
   if (product.visibility !== undefined && product.visibility !== null)
     input.visibility = integer('visibility', product.visibility);
   if (product.attribute_set_id !== undefined && product.attribute_set_id !== null)
@@ -88,7 +89,10 @@ function extensionAttributes(ext: JsonObject): ProductInput {
       (id) => integer('configurable_product_links', id),
     );
   if (ext.configurable_product_options !== undefined && ext.configurable_product_options !== null)
-    input.configurable_product_options = list('configurable_product_options', ext.configurable_product_options);
+    input.configurable_product_options = list(
+      'configurable_product_options',
+      ext.configurable_product_options,
+    );
   return input;
 }
 

@@ -79,7 +79,8 @@ export class RestGate {
     if (bucket) {
       const taken = bucket.tryTake();
       if (!taken.ok) {
-        const retryAfter = this.options.retryAfterSeconds ?? Math.max(1, Math.ceil(taken.retryAfterMs / 1000));
+        const retryAfter =
+          this.options.retryAfterSeconds ?? Math.max(1, Math.ceil(taken.retryAfterMs / 1000));
         return tooManyRequests(reply, retryAfter, stats);
       }
     }
@@ -94,7 +95,10 @@ export class RestGate {
   private answerFault(fault: RequestFault, request: FastifyRequest, reply: FastifyReply): FastifyReply {
     if (fault.kind === 'status') {
       if (fault.status === 500) {
-        return reply.code(500).type('application/json; charset=utf-8').send(JSON.stringify(internalError().body()));
+        return reply
+          .code(500)
+          .type('application/json; charset=utf-8')
+          .send(JSON.stringify(internalError().body()));
       }
       return reply.code(fault.status).type('text/html; charset=utf-8').send(proxyErrorPage(fault.status));
     }

@@ -64,7 +64,8 @@ export function parseSearchCriteria(url: string): SearchCriteria | null {
     ),
     sortOrders: listOf(pick(node, 'sort_orders', 'sortOrders')).flatMap((order) => {
       if (typeof order !== 'object' || typeof order.field !== 'string') return [];
-      const direction = typeof order.direction === 'string' && order.direction.toUpperCase() === 'DESC' ? 'DESC' : 'ASC';
+      const direction =
+        typeof order.direction === 'string' && order.direction.toUpperCase() === 'DESC' ? 'DESC' : 'ASC';
       return [{ field: order.field, direction }];
     }),
     ...numberEntry('pageSize', pick(node, 'page_size', 'pageSize')),
@@ -84,7 +85,10 @@ export function echoCriteria(criteria: SearchCriteria): JsonObject {
     })),
   };
   if (criteria.sortOrders.length > 0)
-    echo.sort_orders = criteria.sortOrders.map((order) => ({ field: order.field, direction: order.direction }));
+    echo.sort_orders = criteria.sortOrders.map((order) => ({
+      field: order.field,
+      direction: order.direction,
+    }));
   if (criteria.pageSize !== undefined) echo.page_size = criteria.pageSize;
   if (criteria.currentPage !== undefined) echo.current_page = criteria.currentPage;
   return echo;

@@ -15,7 +15,8 @@ export class TokenBucket {
     private readonly clock: () => number = () => performance.now(),
   ) {
     if (!(capacity >= 1)) throw new RangeError(`token bucket capacity must be >= 1, got ${capacity}`);
-    if (!(refillPerSecond > 0)) throw new RangeError(`token bucket refill must be > 0/s, got ${refillPerSecond}`);
+    if (!(refillPerSecond > 0))
+      throw new RangeError(`token bucket refill must be > 0/s, got ${refillPerSecond}`);
     this.tokens = capacity;
     this.updatedAt = clock();
   }

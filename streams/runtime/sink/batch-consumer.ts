@@ -28,7 +28,7 @@ export interface ConsumedRecord {
 
 export interface BatchContext {
   /** Keep the group membership alive during a long batch (a channel outage, a bulk poll). */
-  heartbeat(): Promise<void>;
+  readonly heartbeat: () => Promise<void>;
   /** Aborted when the consumer is stopping. */
   readonly signal: AbortSignal;
 }
@@ -74,8 +74,9 @@ export async function consumeInBatches(options: BatchConsumerOptions): Promise<R
     autoCommit: false,
     eachBatchAutoResolve: false,
     partitionsConsumedConcurrently: options.concurrency ?? 1,
-    eachBatch: async ({ batch, heartbeat, isRunning, isStale }) => {
-      if (!isRunning() || isStale() || batch.messages.length === 0) return;
+    eachBatch: async (payload) => {
+      const { batch } = payload;
+      if (!payload.isRunning() || payload.isStale() || batch.messages.length === 0) return;
       const records: ConsumedRecord[] = [];
       for (const message of batch.messages) {
         const raw = message.value ?? null;
@@ -100,7 +101,7 @@ export async function consumeInBatches(options: BatchConsumerOptions): Promise<R
           ...(decodeError === undefined ? {} : { decodeError }),
         });
       }
-      await options.onBatch(records, { heartbeat, signal: stopping.signal });
+      await options.onBatch(records, { heartbeat: () => payload.heartbeat(), signal: stopping.signal });
       if (stopping.signal.aborted) return;
       const next = (BigInt(batch.lastOffset()) + 1n).toString();
       await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }]);

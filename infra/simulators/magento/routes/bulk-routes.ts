@@ -41,7 +41,11 @@ export function bulkRoutes(app: FastifyInstance, ctx: SimulatorContext): Promise
   const schedule = (topic: string, elements: readonly JsonValue[], call: MagentoCall): JsonValue => {
     call.countItems(elements.length);
     const user = call.user ?? { userType: 2, userId: 1 };
-    return ctx.bulks.schedule(topic, elements.map((element) => queueElement(topic, element)), user);
+    return ctx.bulks.schedule(
+      topic,
+      elements.map((element) => queueElement(topic, element)),
+      user,
+    );
   };
 
   route({
@@ -127,7 +131,8 @@ function queueElement(topic: string, element: JsonValue): BulkElement {
   try {
     parseSaveBody(element);
   } catch (error) {
-    if (error instanceof MagentoError) return { rejected: { message: error.filledMessage, code: error.code } };
+    if (error instanceof MagentoError)
+      return { rejected: { message: error.filledMessage, code: error.code } };
     throw error;
   }
   return { accepted: element };

@@ -19,7 +19,8 @@ export function priceRoutes(app: FastifyInstance, ctx: SimulatorContext): Promis
     url: '/V1/products/base-prices',
     resource: CATALOG,
     handle: ({ body, countItems }) => {
-      if (!isJsonObject(body) || body.prices === undefined || body.prices === null) throw requiredField('prices');
+      if (!isJsonObject(body) || body.prices === undefined || body.prices === null)
+        throw requiredField('prices');
       const rows = body.prices;
       if (!Array.isArray(rows)) throw fieldTypeInvalid('prices', rows, 'array');
       const prices: BasePriceInput[] = rows.map((row) => {

@@ -108,6 +108,7 @@ async function poll(
   http: ChannelHttp,
   uuid: string,
   count: number,
+  accepted: readonly number[],
   options: BulkOptions,
 ): Promise<OperationResult[]> {
   const now = options.now ?? Date.now;
@@ -124,7 +125,7 @@ async function poll(
         items: 0,
         what: `GET bulk ${uuid} status`,
       });
-      const results = response.status === 200 ? bulkResults(response.json, count) : undefined;
+      const results = response.status === 200 ? bulkResults(response.json, count, accepted) : undefined;
       if (results) last = results;
       else
         options.logger.warn({ uuid, status: response.status }, 'Magento bulk status unreadable; polling on');
@@ -134,7 +135,7 @@ async function poll(
       if (!(error instanceof ChannelCallError) || !error.details.transient) throw error;
       options.logger.warn({ uuid, err: error }, 'Magento bulk status poll failed; polling on');
     }
-    if (!last.some((result) => result.kind === 'open') || now() >= deadline) break;
+    if (!accepted.some((index) => last[index]?.kind === 'open') || now() >= deadline) break;
   }
   return last;
 }
@@ -170,6 +171,7 @@ export async function saveProductsInBulk(
   }
   if (early.every((result): result is OperationResult => result !== undefined)) return early;
   options.logger.debug({ uuid, products: requests.length }, 'Magento bulk scheduled');
-  const polled = await poll(rest, http, uuid, requests.length, options);
+  const accepted = early.flatMap((result, index) => (result === undefined ? [index] : []));
+  const polled = await poll(rest, http, uuid, requests.length, accepted, options);
   return polled.map((result, index) => early[index] ?? result);
 }

@@ -46,19 +46,28 @@ function operations(json: unknown): Operation[] | undefined {
 }
 
 /**
- * The operation of each request element. Magento numbers operations either by their place in the
- * request (`operation_key`, 0-based, as `request_items[].id` in the 202) or, in older versions,
- * by a table-wide id assigned in request order: ids all within 0..n-1 are taken as places, any
- * other complete set in ascending order. An element left without an operation is undefined.
+ * The operation of each request element. An element refused while queued gets no operation
+ * (`MassSchedule::publishMass`), so only the `accepted` elements (indices, in request order) have
+ * one. Magento numbers operations either by their element's place in the request
+ * (`operation_key`, 0-based, as `request_items[].id` in the 202) or, in older versions, by a
+ * table-wide id assigned in request order: ids all within 0..n-1 are taken as places, any other
+ * set as many as the accepted elements in ascending order. An element without one is undefined.
  */
-function byElement(found: readonly Operation[], count: number): (Operation | undefined)[] {
+function byElement(
+  found: readonly Operation[],
+  count: number,
+  accepted: readonly number[],
+): (Operation | undefined)[] {
   const sorted = [...found].sort((a, b) => a.id - b.id);
   const asPlaces = sorted.every((operation) => operation.id >= 0 && operation.id < count);
   const elements: (Operation | undefined)[] = new Array<Operation | undefined>(count).fill(undefined);
   if (asPlaces) {
     for (const operation of sorted) elements[operation.id] = operation;
-  } else if (sorted.length === count) {
-    sorted.forEach((operation, index) => (elements[index] = operation));
+  } else if (sorted.length === accepted.length) {
+    sorted.forEach((operation, rank) => {
+      const index = accepted[rank];
+      if (index !== undefined) elements[index] = operation;
+    });
   }
   return elements;
 }
@@ -90,9 +99,16 @@ function resultOf(operation: Operation | undefined): OperationResult {
   }
 }
 
-/** Each element's result, or undefined when the body is not a bulk status. */
-export function bulkResults(json: unknown, count: number): OperationResult[] | undefined {
+/**
+ * Each element's result, or undefined when the body is not a bulk status. `accepted`: the
+ * elements Magento queued (default: all); the others have no operation and read as open.
+ */
+export function bulkResults(
+  json: unknown,
+  count: number,
+  accepted: readonly number[] = Array.from({ length: count }, (_, index) => index),
+): OperationResult[] | undefined {
   const found = operations(json);
   if (found === undefined) return undefined;
-  return byElement(found, count).map(resultOf);
+  return byElement(found, count, accepted).map(resultOf);
 }

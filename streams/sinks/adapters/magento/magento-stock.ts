@@ -85,37 +85,46 @@ export async function saveStock(
 ): Promise<Map<string, ItemOutcome>> {
   const failed = new Map<string, ItemOutcome>();
   let busy: ItemOutcome | undefined;
-  for (const slice of chunks(updates, inputListLimit)) {
-    const keys = [...new Set(slice.map((entry) => entry.key))];
+  const fail = (keys: readonly string[], outcome: ItemOutcome): void => {
+    for (const key of keys) if (!failed.has(key)) failed.set(key, outcome);
+  };
+  const keysOf = (entries: readonly { key: string }[]): string[] => [
+    ...new Set(entries.map((entry) => entry.key)),
+  ];
+
+  /** Sends the entries unless the channel is busy; a refusal (400) is returned for the caller to place. */
+  async function attempt(
+    entries: readonly { key: string; item: SourceItem }[],
+  ): Promise<ItemOutcome | undefined> {
     if (busy) {
-      for (const key of keys) if (!failed.has(key)) failed.set(key, busy);
-      continue;
+      fail(keysOf(entries), busy);
+      return undefined;
     }
     const answer = await post(
       rest,
       http,
-      slice.map((entry) => entry.item),
+      entries.map((entry) => entry.item),
     );
-    if (answer.ok) continue;
-    if (answer.outcome.kind === 'transient') {
-      busy = answer.outcome;
-      for (const key of keys) if (!failed.has(key)) failed.set(key, answer.outcome);
-      continue;
-    }
+    if (answer.ok) return undefined;
+    if (answer.outcome.kind !== 'transient') return answer.outcome;
+    busy = answer.outcome;
+    fail(keysOf(entries), busy);
+    return undefined;
+  }
+
+  for (const slice of chunks(updates, inputListLimit)) {
+    const refused = await attempt(slice);
+    if (refused === undefined) continue;
+    const keys = keysOf(slice);
     if (keys.length === 1) {
-      const key = keys[0] as string;
-      if (!failed.has(key)) failed.set(key, answer.outcome);
+      fail(keys, refused);
       continue;
     }
     // One record at a time, to find out whose item Magento refused.
     for (const key of keys) {
       if (failed.has(key)) continue;
-      const alone = await post(
-        rest,
-        http,
-        slice.filter((entry) => entry.key === key).map((entry) => entry.item),
-      );
-      if (!alone.ok) failed.set(key, alone.outcome);
+      const alone = await attempt(slice.filter((entry) => entry.key === key));
+      if (alone !== undefined) fail([key], alone);
     }
   }
   const outcomes = new Map<string, ItemOutcome>();
