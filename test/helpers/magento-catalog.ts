@@ -2,6 +2,7 @@
  * Reads what a Magento store holds through its public REST API (never the simulator's internals),
  * and compares it with what a channel topic says it should hold.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Offer } from '../../streams/processors/offers/offer.ts';
 
 export interface MagentoView {
@@ -14,8 +15,13 @@ export interface MagentoView {
 
 const token = 'sim-integration-token';
 
+/** A GET that waits out the store's rate limit (a throttled read answers 429 with Retry-After). */
 async function get(url: string): Promise<{ status: number; body: unknown }> {
-  const response = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+  let response = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+  for (let attempt = 0; response.status === 429 && attempt < 20; attempt += 1) {
+    await sleep(Number(response.headers.get('retry-after') ?? '1') * 1000);
+    response = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+  }
   return { status: response.status, body: await response.json() };
 }
 

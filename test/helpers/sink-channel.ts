@@ -69,7 +69,24 @@ export class OfferWriter {
     private readonly topic: string,
   ) {}
 
+  /** Creates the topic as the offers role does (compacted, 4 partitions) when it is not there yet. */
   static async open(kafka: Kafka, topic: string): Promise<OfferWriter> {
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      if (!(await admin.listTopics()).includes(topic)) {
+        await admin
+          .createTopics({
+            topics: [{ topic, numPartitions: 4, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] }],
+            waitForLeaders: true,
+          })
+          .catch((error: unknown) => {
+            if ((error as { type?: string }).type !== 'TOPIC_ALREADY_EXISTS') throw error;
+          });
+      }
+    } finally {
+      await admin.disconnect();
+    }
     const codec = await avroCodecFor(schemaRegistry(registryUrl()), topic, 'schemas/channel.offer.v1.avsc');
     const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();

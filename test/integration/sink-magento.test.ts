@@ -125,12 +125,12 @@ describe('sink: Magento', { timeout: 600_000 }, () => {
       await writeOffers(channel, keys);
       const entries = await settled(channel, keys.length);
       const stats = magento.stats();
-      // One 429 was injected; the bucket itself (10/s, the channel's published limit) never had to say no.
+      // The simulator enforces 10 requests/s the way a CDN does, as a token bucket (capacity 10,
+      // refilled 10 per second). Apart from the one injected 429 it never had to refuse a request:
+      // the shared budget kept the sink within the limit for the whole run.
       assert.equal(stats.throttled, 1, `429s sent: ${stats.throttled}`);
-      assert.ok(
-        stats.maxRequestsInAnyWindow <= 10,
-        `at most 10 requests in any second, saw ${stats.maxRequestsInAnyWindow}`,
-      );
+      // And the pace used the budget: 60 records in calls of 20 take well over 6 requests.
+      assert.ok(stats.requests > 6, `requests: ${stats.requests}`);
       const throttled = entries.find((e) => e.httpStatus === 429);
       assert.ok(throttled, 'the 429 is in the register');
       const retried = entries.find((e) => e.key === throttled.key && e.status === 'DELIVERED');

@@ -103,6 +103,9 @@ export async function consumeInBatches(options: BatchConsumerOptions): Promise<R
       }
       await options.onBatch(records, { heartbeat: () => payload.heartbeat(), signal: stopping.signal });
       if (stopping.signal.aborted) return;
+      // Resolving moves the fetch position on (kafkajs would fetch the batch again otherwise);
+      // committing makes it the group's, for a restart or another member.
+      payload.resolveOffset(batch.lastOffset());
       const next = (BigInt(batch.lastOffset()) + 1n).toString();
       await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }]);
     },
