@@ -25,6 +25,7 @@ import { up } from './stack.ts';
 import { erpMariadb, erpPostgres, kafkaBrokers, registryUrl } from './stack-config.ts';
 import { describeOffer } from './demo/describe-offer.ts';
 import { runChannels } from './demo/run-channels.ts';
+import { resetDeliveries } from './demo/reset-deliveries.ts';
 import { runRoles } from './demo/run-roles.ts';
 import { describeSummary, openSyncSummary } from './demo/sync-summary.ts';
 import { sampleConfigFile, stackEnv } from './syncline-roles.ts';
@@ -71,6 +72,15 @@ async function main(): Promise<void> {
   heading('5/6 the channels and their sinks (every outcome -> sync.register.v1 -> the ops database)');
   const startedAt = new Date();
   const channels = await runChannels();
+  const resetAdmin = new Kafka({
+    clientId: 'syncline-demo',
+    brokers: kafkaBrokers(),
+    logLevel: logLevel.NOTHING,
+  }).admin();
+  await resetAdmin.connect();
+  await resetDeliveries(resetAdmin, ['webshop', 'b2b-portal', 'marketplace']).finally(() =>
+    resetAdmin.disconnect(),
+  );
   console.log(`  webshop      Magento 2 simulator   ${channels.magento.url}/rest/V1/products/<sku>`);
   console.log(`  b2b-portal   portal database table portal.offer (database b2b_portal)`);
   console.log(`  marketplace  webhook receiver      ${channels.webhook.url}  (what it holds: GET /offers)`);

@@ -12,10 +12,8 @@ import { connectPostgres } from '../../infra/local/erp/connect.ts';
 import { seedErp } from '../../infra/local/erp/seed.ts';
 import { opsPostgres, postgresUrl } from '../../infra/local/stack-config.ts';
 import type { RoleProcess } from '../../infra/local/syncline-roles.ts';
-import {
-  startMagentoSimulator,
-  type MagentoSimulator,
-} from '../../infra/simulators/magento/magento-simulator.ts';
+import { startSampleMagento } from '../../infra/local/sample-magento.ts';
+import type { MagentoSimulator } from '../../infra/simulators/magento/magento-simulator.ts';
 import { magentoProduct } from '../helpers/magento-catalog.ts';
 import { startRole, testConfigFile } from '../helpers/pipeline.ts';
 import { waitUntil } from '../helpers/wait-until.ts';
@@ -40,7 +38,7 @@ before(async () => {
       ORDER BY p.sku LIMIT 1`,
   );
   sku = found.rows[0]?.sku ?? assert.fail('the tiny sample has no standalone product with a B2C price');
-  magento = await startMagentoSimulator();
+  magento = await startSampleMagento();
   const config = testConfigFile({
     sinks: {
       webshop: {

@@ -77,7 +77,9 @@ export class OfferWriter {
       if (!(await admin.listTopics()).includes(topic)) {
         await admin
           .createTopics({
-            topics: [{ topic, numPartitions: 4, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] }],
+            topics: [
+              { topic, numPartitions: 4, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] },
+            ],
             waitForLeaders: true,
           })
           .catch((error: unknown) => {

@@ -85,7 +85,7 @@ describe('loadSynclineConfig', () => {
     assert.deepEqual(
       config.channels.map((c) => [c.id, c.sink?.adapter, c.sink?.rateLimit]),
       [
-        ['webshop', 'magento', { requestsPerSecond: 10 }],
+        ['webshop', 'magento', { requestsPerSecond: 25 }],
         ['b2b-portal', 'db-table', {}],
         ['marketplace', 'webhook', { requestsPerSecond: 20 }],
       ],

@@ -5,7 +5,8 @@
  * table in the local PostgreSQL, created with the stack.
  */
 import pg from 'pg';
-import { startMagentoSimulator, type MagentoSimulator } from '../../simulators/magento/magento-simulator.ts';
+import type { MagentoSimulator } from '../../simulators/magento/magento-simulator.ts';
+import { startSampleMagento } from '../sample-magento.ts';
 import {
   startWebhookReceiver,
   type WebhookReceiver,
@@ -32,7 +33,7 @@ export async function runChannels(): Promise<DemoChannels> {
       );
     }
   }
-  const magento = await startMagentoSimulator({ port: simulatorPorts.magento });
+  const magento = await startSampleMagento({ port: simulatorPorts.magento });
   const webhook = await startWebhookReceiver({ secret: localWebhookSecret, port: simulatorPorts.webhook });
   const portal = new pg.Pool({ connectionString: postgresUrl(portalPostgres()), max: 1 });
   return {
