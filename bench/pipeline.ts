@@ -13,10 +13,14 @@
  *   2. steady changes, several rounds alternating exactly-once on and off: M changes written as
  *      fast as possible, time until both processors have caught up; changes/s and the ratio.
  *   3. latency: changes at a steady rate with the ERP commit time = send time; each channel
- *      record's age when a read_committed consumer sees it; p50 / p95 / p99 / max.
+ *      record's age when a read_committed consumer sees it; p50 / p95 / p99 / max. With
+ *      `--sinks`, the channels are delivered too (bench/sink-latency.ts: a Magento simulator without
+ *      a rate limit, a webhook receiver, the portal table; `syncline sink` from the channel topics'
+ *      ends): the DELIVERED register entries of the phase's records give the latency from the ERP
+ *      commit to the channel API call, per channel and overall.
  *
  *   npm run bench:pipeline -- [--products 100000] [--changes 50000] [--rounds 3] [--rate 1000]
- *                             [--latency-seconds 30]
+ *                             [--latency-seconds 30] [--sinks]
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -25,6 +29,7 @@ import { parseArgs } from 'node:util';
 import { Kafka, logLevel, type Admin, type Producer } from 'kafkajs';
 import { CdcWorkload, cdcTopics, type CdcEvent } from './cdc-events.ts';
 import type { RoleProcess } from '../infra/local/syncline-roles.ts';
+import type { ChannelSinks, LatencyFigures } from './sink-latency.ts';
 import { median, percentile } from './stats.ts';
 
 const repoRoot = new URL('..', import.meta.url).pathname;
@@ -46,6 +51,7 @@ const { values } = parseArgs({
     'keep-stack': { type: 'boolean', default: false },
     'commit-interval-ms': { type: 'string' },
     'skip-steady': { type: 'boolean', default: false },
+    sinks: { type: 'boolean', default: false },
   },
 });
 const products = Number(values.products);
@@ -57,14 +63,24 @@ const latencySeconds = Number(values['latency-seconds']);
 const channels = ['webshop', 'b2b-portal', 'marketplace'];
 const offerTopics = channels.map((c) => `channel.${c}.offer.v1`);
 
-function configFile(exactlyOnce: boolean): string {
+function processing(exactlyOnce: boolean): Record<string, unknown> {
   const commitInterval = values['commit-interval-ms'];
-  return writeSampleConfigVariant(join(benchDir, `syncline-${exactlyOnce ? 'eos' : 'alo'}.yaml`), {
+  return {
     exactlyOnce,
     stateDir: join(benchDir, 'processor-state'),
     ...(commitInterval === undefined ? {} : { commitIntervalMs: Number(commitInterval) }),
-  });
+  };
 }
+
+function configFile(exactlyOnce: boolean): string {
+  return writeSampleConfigVariant(
+    join(benchDir, `syncline-${exactlyOnce ? 'eos' : 'alo'}.yaml`),
+    processing(exactlyOnce),
+  );
+}
+
+const figuresLine = (f: LatencyFigures) =>
+  `p50 ${f.p50} ms, p95 ${f.p95} ms, p99 ${f.p99} ms, max ${f.max} ms (${f.records})`;
 
 // BENCH_CPU_PROF=<dir> writes a V8 CPU profile of each role when it stops (not allowed in NODE_OPTIONS).
 const profile = process.env.BENCH_CPU_PROF
@@ -253,56 +269,95 @@ async function main(): Promise<void> {
     await stopRoles(roles);
     roles = await startRoles(eos);
     await waitCaughtUp(admin);
-    console.log(`\n== 3. latency at ${rate} changes/s for ${latencySeconds} s, exactly-once`);
-    const ages: number[] = [];
-    const byTopic = new Map(offerTopics.map((topic) => [topic, [] as number[]]));
-    const consumer = kafka.consumer({ groupId: `bench-latency-${Date.now()}`, maxWaitTimeInMs: 20 });
-    await consumer.connect();
-    await consumer.subscribe({ topics: offerTopics, fromBeginning: false });
-    let measuring = false;
-    await consumer.run({
-      eachMessage: ({ topic, message }) => {
-        const commit = Number(message.headers?.['syncline.commit-ms']?.toString());
-        if (measuring && Number.isFinite(commit)) {
-          ages.push(Date.now() - commit);
-          byTopic.get(topic)?.push(Date.now() - commit);
-        }
-        return Promise.resolve();
-      },
-    });
-    await sleep(3000);
-    measuring = true;
-    const tickMs = 20;
-    const perTick = Math.max(1, Math.round((rate * tickMs) / 1000));
-    const end = Date.now() + latencySeconds * 1000;
-    let next = Date.now();
-    while (Date.now() < end) {
-      const batch = Array.from({ length: perTick }, () => workload.change(Date.now()));
-      await produceAll(producer, batch);
-      next += tickMs;
-      await sleep(Math.max(0, next - Date.now()));
-    }
-    await sleep(3000);
-    measuring = false;
-    await consumer.disconnect();
-    ages.sort((a, b) => a - b);
-    const latency = {
-      records: ages.length,
-      p50: percentile(ages, 0.5),
-      p95: percentile(ages, 0.95),
-      p99: percentile(ages, 0.99),
-      max: ages.at(-1) ?? NaN,
-    };
     console.log(
-      `  ${latency.records} channel records: p50 ${latency.p50} ms, p95 ${latency.p95} ms, p99 ${latency.p99} ms, max ${latency.max} ms (target p99 <= 250 ms; Debezium's own delay not included)`,
+      `\n== 3. latency at ${rate} changes/s for ${latencySeconds} s, exactly-once${values.sinks ? ', channels delivered' : ''}`,
     );
-    for (const [topic, topicAges] of byTopic) {
-      topicAges.sort((a, b) => a - b);
-      console.log(
-        `    ${topic.padEnd(30)} p50 ${percentile(topicAges, 0.5)} ms, p99 ${percentile(topicAges, 0.99)} ms (${topicAges.length})`,
-      );
+    let sinks: ChannelSinks | undefined;
+    if (values.sinks) {
+      const { prepareChannelSinks } = await import('./sink-latency.ts');
+      sinks = await prepareChannelSinks({
+        kafka,
+        admin,
+        configFile: join(benchDir, 'syncline-sinks.yaml'),
+        logFile: join(benchDir, 'sink.log'),
+        processing: processing(true),
+      });
     }
-    results.latency = latency;
+    try {
+      await sinks?.start();
+      const ages: number[] = [];
+      const byTopic = new Map(offerTopics.map((topic) => [topic, [] as number[]]));
+      const consumer = kafka.consumer({ groupId: `bench-latency-${Date.now()}`, maxWaitTimeInMs: 20 });
+      await consumer.connect();
+      await consumer.subscribe({ topics: offerTopics, fromBeginning: false });
+      let measuring = false;
+      await consumer.run({
+        eachMessage: ({ topic, message }) => {
+          const commit = Number(message.headers?.['syncline.commit-ms']?.toString());
+          if (measuring && Number.isFinite(commit)) {
+            ages.push(Date.now() - commit);
+            byTopic.get(topic)?.push(Date.now() - commit);
+          }
+          return Promise.resolve();
+        },
+      });
+      await sleep(3000);
+      measuring = true;
+      const tickMs = 20;
+      const perTick = Math.max(1, Math.round((rate * tickMs) / 1000));
+      const phaseStart = Date.now();
+      const end = phaseStart + latencySeconds * 1000;
+      let next = Date.now();
+      let phaseEnd = phaseStart;
+      while (Date.now() < end) {
+        const batch = Array.from({ length: perTick }, () => workload.change(Date.now()));
+        await produceAll(producer, batch);
+        phaseEnd = Date.now(); // no change of the phase was committed later than this
+        next += tickMs;
+        await sleep(Math.max(0, next - Date.now()));
+      }
+      await sleep(3000);
+      measuring = false;
+      await consumer.disconnect();
+      ages.sort((a, b) => a - b);
+      const latency = {
+        records: ages.length,
+        p50: percentile(ages, 0.5),
+        p95: percentile(ages, 0.95),
+        p99: percentile(ages, 0.99),
+        max: ages.at(-1) ?? NaN,
+      };
+      console.log(
+        `  ${latency.records} channel records: p50 ${latency.p50} ms, p95 ${latency.p95} ms, p99 ${latency.p99} ms, max ${latency.max} ms (target p99 <= 250 ms; Debezium's own delay not included)`,
+      );
+      for (const [topic, topicAges] of byTopic) {
+        topicAges.sort((a, b) => a - b);
+        console.log(
+          `    ${topic.padEnd(30)} p50 ${percentile(topicAges, 0.5)} ms, p99 ${percentile(topicAges, 0.99)} ms (${topicAges.length})`,
+        );
+      }
+      results.latency = latency;
+      if (sinks) {
+        const report = await sinks.measure({ fromMs: phaseStart, toMs: phaseEnd });
+        console.log(
+          `  ERP commit -> channel API call (DELIVERED register entries of the phase's records, sinks ${report.caughtUp ? `caught up ${report.drainSeconds.toFixed(1)} s after the phase` : `NOT caught up ${report.drainSeconds.toFixed(1)} s after the phase: the slowest deliveries are missing`}):`,
+        );
+        console.log(`    overall                        ${figuresLine(report.overall)}`);
+        for (const [channel, figures] of Object.entries(report.byChannel)) {
+          console.log(`    ${channel.padEnd(30)} ${figuresLine(figures)}`);
+        }
+        for (const [channel, counts] of Object.entries(report.statuses)) {
+          console.log(
+            `    register entries of ${channel}: ${Object.entries(counts)
+              .map(([status, n]) => `${status} ${n}`)
+              .join(', ')}`,
+          );
+        }
+        results.sinkLatency = report;
+      }
+    } finally {
+      await sinks?.close();
+    }
     await stopRoles(roles);
   } finally {
     await producer.disconnect();

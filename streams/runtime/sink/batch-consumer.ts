@@ -68,6 +68,9 @@ export async function consumeInBatches(options: BatchConsumerOptions): Promise<R
   consumer.on(consumer.events.CRASH, ({ payload }) =>
     logger.warn({ err: payload.error, restart: payload.restart }, 'sink consumer crashed'),
   );
+  consumer.on(consumer.events.GROUP_JOIN, ({ payload }) =>
+    logger.info({ topic, partitions: payload.memberAssignment[topic] ?? [] }, 'partitions assigned'),
+  );
   await consumer.connect();
   await consumer.subscribe({ topics: [topic], fromBeginning: true });
   await consumer.run({
