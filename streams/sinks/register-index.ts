@@ -85,6 +85,7 @@ export async function runRegisterIndex(options: RegisterIndexOptions): Promise<R
         );
       }
       options.onIndexed?.(rows.length);
+      return true;
     },
   });
   return {

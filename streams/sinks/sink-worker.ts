@@ -138,9 +138,10 @@ export async function runChannelSink(options: ChannelSinkOptions): Promise<Runni
         });
       } catch (error) {
         // Stopping mid-batch: its offsets stay uncommitted and the batch is delivered again.
-        if (error instanceof SinkStopped) return;
+        if (error instanceof SinkStopped) return false;
         throw error;
       }
+      return true;
     },
   });
   log.info(

@@ -46,7 +46,11 @@ export interface BatchConsumerOptions {
   /** Bytes fetched per partition at most: bounds a batch. */
   readonly maxBytesPerPartition?: number;
   readonly sessionTimeoutMs?: number;
-  onBatch(records: readonly ConsumedRecord[], context: BatchContext): Promise<void>;
+  /**
+   * Handles a batch; resolves true when every record has its outcome (the batch is committed),
+   * false when it was abandoned, e.g. because the sink is stopping (it is delivered again later).
+   */
+  onBatch(records: readonly ConsumedRecord[], context: BatchContext): Promise<boolean>;
 }
 
 export interface RunningConsumer {
@@ -104,8 +108,11 @@ export async function consumeInBatches(options: BatchConsumerOptions): Promise<R
           ...(decodeError === undefined ? {} : { decodeError }),
         });
       }
-      await options.onBatch(records, { heartbeat: () => payload.heartbeat(), signal: stopping.signal });
-      if (stopping.signal.aborted) return;
+      const done = await options.onBatch(records, {
+        heartbeat: () => payload.heartbeat(),
+        signal: stopping.signal,
+      });
+      if (!done || stopping.signal.aborted) return;
       // Resolving moves the fetch position on (kafkajs would fetch the batch again otherwise);
       // committing makes it the group's, for a restart or another member.
       payload.resolveOffset(batch.lastOffset());
