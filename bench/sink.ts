@@ -22,6 +22,7 @@
  * broker, so the ratios between them are taken in the same conditions. The channel topics have 4
  * partitions (processing.partitions of the sample config), so a concurrency above 4 adds nothing.
  */
+import { randomUUID } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -52,7 +53,8 @@ const { values } = parseArgs({
     'batch-size': { type: 'string', default: '100' },
     'poll-interval-ms': { type: 'string' },
     'bulk-delay-ms': { type: 'string' },
-    'timeout-seconds': { type: 'string' },
+    'stall-seconds': { type: 'string', default: '60' },
+    'bulk-threshold': { type: 'string' },
   },
 });
 const offers = Number(values.offers);
@@ -62,9 +64,10 @@ const limit = Number(values.limit);
 const batchSize = Number(values['batch-size']);
 const pollIntervalMs =
   values['poll-interval-ms'] === undefined ? undefined : Number(values['poll-interval-ms']);
+const bulkThreshold = values['bulk-threshold'] === undefined ? undefined : Number(values['bulk-threshold']);
 const bulkDelayMs = values['bulk-delay-ms'] === undefined ? undefined : Number(values['bulk-delay-ms']);
-// A round that delivers fewer than 20 records/s has failed anyway.
-const timeoutMs = Number(values['timeout-seconds'] ?? 120 + offers / 20) * 1000;
+// A round fails when no new key has been delivered for this long (or the sink's consumer crashed).
+const stallMs = Number(values['stall-seconds']) * 1000;
 for (const [name, value] of Object.entries({ offers, rounds, limit, batchSize })) {
   if (!(value > 0)) throw new Error(`--${name} must be a positive number`);
 }
@@ -83,7 +86,10 @@ const routeKind = (entry: RequestLogEntry): RouteKind => {
 interface RoundResult {
   readonly round: number;
   readonly concurrency: number;
+  /** Why the round ended before every key was delivered; the figures then cover what was. */
+  readonly failure?: string;
   readonly offers: number;
+  readonly delivered: number;
   readonly seconds: number;
   readonly deliveriesPerSecond: number;
   readonly requestsPerSecond: number;
@@ -104,8 +110,41 @@ interface RoundResult {
   readonly lowSeconds: number;
   /** From the first partition whose records were all delivered to the last. */
   readonly partitionSpreadSeconds: number;
+  /** Records per fetched batch (what one eachBatch of the sink gets), as a consumer with its settings fetches them. */
+  readonly fetchedBatches: {
+    readonly count: number;
+    readonly medianRecords: number;
+    readonly maxRecords: number;
+  };
+  /**
+   * The longest stretch without a completed batch from the first request on: kafkajs heartbeats
+   * only between batches (or when the handler asks), so past the session timeout (30 s) the
+   * member is dropped and the batch's commit fails.
+   */
+  readonly longestWithoutBatchEndSeconds: number;
+  /** Chunks of at most the adapter's bulkThreshold (batch remainders) go as one PUT per product. */
+  readonly syncProductPuts: number;
+  /** The sink's own account (its /metrics): seconds its requests waited for the shared budget, per request. */
+  readonly budgetWaitPerRequestMs: number | null;
+  readonly meanRequestMs: number | null;
   readonly statuses: Record<string, number>;
   readonly byRoute: SimulatorStats['byRoute'];
+}
+
+/** Sums of the sink's counters and histograms by metric name (labels ignored: one channel). */
+async function scrapeMetrics(url: string | undefined): Promise<Map<string, number>> {
+  const sums = new Map<string, number>();
+  if (url === undefined) return sums;
+  try {
+    const text = await (await fetch(url)).text();
+    for (const line of text.split('\n')) {
+      const match = /^([a-z_]+)(?:\{[^}]*\})? ([0-9.eE+-]+)$/.exec(line);
+      if (match) sums.set(match[1]!, (sums.get(match[1]!) ?? 0) + Number(match[2]));
+    }
+  } catch {
+    // The figures from the sink's own metrics are extra; the round stands without them.
+  }
+  return sums;
 }
 
 const kafka = new Kafka({
@@ -133,6 +172,58 @@ async function writeBacklog(topic: string, channel: string): Promise<void> {
   } finally {
     await writer.close();
   }
+}
+
+interface FetchedBatch {
+  readonly partition: number;
+  readonly first: number;
+  readonly last: number;
+  readonly records: number;
+}
+
+/**
+ * The batches the sink's consumer will be handed: the backlog fetched once by a consumer with the
+ * sink's fetch settings (batch-consumer.ts: 1 MB per partition, read_committed), before the sink
+ * starts. Kafka cuts a fetch at record-batch boundaries from the position on, so the sink, starting
+ * from the same positions, gets the same batches.
+ */
+async function fetchBatches(topic: string): Promise<FetchedBatch[]> {
+  const groupId = `bench-fetch-${randomUUID()}`;
+  const consumer = kafka.consumer({
+    groupId,
+    readUncommitted: false,
+    maxWaitTimeInMs: 100,
+    maxBytesPerPartition: 1024 * 1024,
+  });
+  const batches: FetchedBatch[] = [];
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topics: [topic], fromBeginning: true });
+    let total = 0;
+    const deadline = Date.now() + 60_000;
+    await consumer.run({
+      autoCommit: false,
+      eachBatch: ({ batch }) => {
+        const records = batch.messages.length;
+        total += records;
+        batches.push({
+          partition: batch.partition,
+          first: Number(batch.firstOffset() ?? 0),
+          last: Number(batch.lastOffset()),
+          records,
+        });
+        return Promise.resolve();
+      },
+    });
+    while (total < offers && Date.now() < deadline) await sleep(100);
+  } finally {
+    await consumer.disconnect();
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.deleteGroups([groupId]).catch(() => undefined);
+    await admin.disconnect();
+  }
+  return batches;
 }
 
 async function cleanUp(topics: string[], groups: string[], subjects: string[]): Promise<void> {
@@ -165,6 +256,7 @@ async function runRound(round: number, concurrency: number): Promise<RoundResult
       maxBatch: batchSize,
       inputListLimit: batchSize,
       ...(pollIntervalMs === undefined ? {} : { bulkPollIntervalMs: pollIntervalMs }),
+      ...(bulkThreshold === undefined ? {} : { bulkThreshold }),
     },
     batchSize,
     rateLimit: { requestsPerSecond: limit },
@@ -173,9 +265,11 @@ async function runRound(round: number, concurrency: number): Promise<RoundResult
   const logFile = join(dirname(channel.configFile), 'sink.log');
   let sink: RoleProcess | undefined;
   let tail: Awaited<ReturnType<typeof tailRegister>> | undefined;
-  let failed = false;
+  let failure: string | undefined;
+  let metricsUrl: string | undefined;
   try {
     await writeBacklog(channel.topic, channel.id);
+    const batches = await fetchBatches(channel.topic);
     const delivered = new Map<string, RegisterEntry>();
     tail = await tailRegister({
       kafka,
@@ -185,28 +279,41 @@ async function runRound(round: number, concurrency: number): Promise<RoundResult
         if (entry.status === 'DELIVERED' && !delivered.has(entry.key)) delivered.set(entry.key, entry);
       },
     });
+    let crash: string | undefined;
     sink = await startRole('sink', channel.configFile, {
       args: ['--channel', channel.id],
-      onOutput: (chunk) => appendFileSync(logFile, chunk),
+      onOutput: (chunk) => {
+        appendFileSync(logFile, chunk);
+        const text = chunk.toString();
+        metricsUrl ??= /"metrics":"(http[^"]+)"/.exec(text)?.[1];
+        // A crash kafkajs does not restart from leaves the process up with no consumer.
+        if (text.includes('"msg":"sink consumer crashed"')) {
+          crash ??= /"message":"([^"]+)"/.exec(text)?.[1] ?? 'see the log';
+        }
+      },
     });
-    const deadline = Date.now() + timeoutMs;
+    let lastProgress = Date.now();
+    let seen = 0;
     while (delivered.size < offers) {
+      if (delivered.size > seen) [seen, lastProgress] = [delivered.size, Date.now()];
       if (sink.process.exitCode !== null || sink.process.signalCode !== null) {
-        throw new Error(
-          `the sink exited (${sink.process.exitCode ?? sink.process.signalCode}); see ${logFile}`,
-        );
+        failure = `the sink exited (${sink.process.exitCode ?? sink.process.signalCode})`;
+      } else if (crash !== undefined) {
+        failure = `the sink's consumer crashed: ${crash}`;
+      } else if (Date.now() - lastProgress > stallMs) {
+        failure = `no key delivered for ${stallMs / 1000} s`;
       }
-      if (Date.now() > deadline) {
-        throw new Error(
-          `only ${delivered.size} of ${offers} offers delivered after ${timeoutMs / 1000} s; see ${logFile}`,
-        );
+      if (failure !== undefined) {
+        failure += ` after ${delivered.size} of ${offers} deliveries; log: ${logFile}`;
+        break;
       }
       await sleep(200);
     }
+    const metrics = await scrapeMetrics(metricsUrl);
     const stats = magento.stats();
     const log = magento.requests().sort((a, b) => a.at - b.at);
     const deliveredEntries = [...delivered.values()];
-    const end = Math.max(...deliveredEntries.map((e) => e.recordedAtMs));
+    const end = Math.max(0, ...deliveredEntries.map((e) => e.recordedAtMs));
     const start = log[0]?.at ?? end;
     const inRun = log.filter((entry) => entry.at <= end);
     const seconds = (end - start) / 1000;
@@ -234,19 +341,45 @@ async function runRound(round: number, concurrency: number): Promise<RoundResult
         Math.max(partitionEnds.get(entry.offerPartition) ?? 0, entry.recordedAtMs),
       );
     }
+    // When each fetched batch had all its records delivered: the moments the consumer heartbeats.
+    const batchEnds = batches
+      .map((batch) =>
+        Math.max(
+          ...deliveredEntries
+            .filter(
+              (e) =>
+                e.offerPartition === batch.partition &&
+                e.offerOffset >= batch.first &&
+                e.offerOffset <= batch.last,
+            )
+            .map((e) => e.recordedAtMs),
+        ),
+      )
+      .filter((at) => Number.isFinite(at))
+      .sort((a, b) => a - b);
+    let longestWithoutBatchEnd = 0;
+    [start, ...batchEnds, failure === undefined ? end : Date.now()].forEach((at, i, all) => {
+      if (i > 0) longestWithoutBatchEnd = Math.max(longestWithoutBatchEnd, at - (all[i - 1] ?? at));
+    });
+    const batchRecords = batches.map((b) => b.records).sort((a, b) => a - b);
     const statuses: Record<string, number> = {};
     for (const entry of tail.entries) statuses[entry.status] = (statuses[entry.status] ?? 0) + 1;
     const requestsPerSecond = inRun.length / seconds;
+    const sinkRequests = metrics.get('syncline_sink_requests_total');
+    const perSinkRequest = (name: string) =>
+      sinkRequests && metrics.has(name) ? ((metrics.get(name) ?? 0) * 1000) / sinkRequests : null;
     return {
       round,
       concurrency,
+      ...(failure === undefined ? {} : { failure }),
       offers,
+      delivered: delivered.size,
       seconds,
-      deliveriesPerSecond: offers / seconds,
+      deliveriesPerSecond: delivered.size / seconds,
       requestsPerSecond,
       budgetUsed: requestsPerSecond / limit,
       slotsUsed: inRun.length / (1 + limit * seconds),
-      deliveriesPerRequest: offers / inRun.length,
+      deliveriesPerRequest: delivered.size / inRun.length,
       requests: inRun.length,
       byKind,
       itemsPerBulk: items.bulk / byKind.bulk,
@@ -258,11 +391,20 @@ async function runRound(round: number, concurrency: number): Promise<RoundResult
       lowSeconds: perSecond.filter((n) => n < 0.9 * limit).length,
       partitionSpreadSeconds:
         (Math.max(...partitionEnds.values()) - Math.min(...partitionEnds.values())) / 1000,
+      fetchedBatches: {
+        count: batches.length,
+        medianRecords: median(batchRecords),
+        maxRecords: batchRecords.at(-1) ?? 0,
+      },
+      longestWithoutBatchEndSeconds: longestWithoutBatchEnd / 1000,
+      syncProductPuts: stats.byRoute['PUT /V1/products/:sku'] ?? 0,
+      budgetWaitPerRequestMs: perSinkRequest('syncline_sink_budget_wait_seconds_total'),
+      meanRequestMs: perSinkRequest('syncline_sink_request_seconds_sum'),
       statuses,
       byRoute: stats.byRoute,
     };
   } catch (error) {
-    failed = true;
+    failure = (error as Error).message;
     throw error;
   } finally {
     await sink?.stop();
@@ -273,17 +415,22 @@ async function runRound(round: number, concurrency: number): Promise<RoundResult
       [sinkGroupOf(channel.id)],
       [`${channel.topic}-value`],
     );
-    if (!failed) rmSync(dirname(channel.configFile), { recursive: true, force: true });
+    if (failure === undefined) rmSync(dirname(channel.configFile), { recursive: true, force: true });
   }
 }
 
 function printRound(r: RoundResult): void {
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+  if (r.failure !== undefined)
+    console.log(`  round ${r.round}, concurrency ${r.concurrency}: FAILED: ${r.failure}`);
   console.log(
-    `  round ${r.round}, concurrency ${r.concurrency}: ${r.offers} deliveries in ${r.seconds.toFixed(1)} s = ${r.deliveriesPerSecond.toFixed(0)} deliveries/s; ${r.requestsPerSecond.toFixed(2)} requests/s = ${pct(r.budgetUsed)} of the budget (target >= 95%; ${pct(r.slotsUsed)} of the request slots); ${r.deliveriesPerRequest.toFixed(1)} deliveries per request; 429s ${r.throttled}; max ${r.maxRequestsInAnyWindow} requests in any 1 s window (limit ${limit})`,
+    `  round ${r.round}, concurrency ${r.concurrency}: ${r.delivered} deliveries in ${r.seconds.toFixed(1)} s = ${r.deliveriesPerSecond.toFixed(0)} deliveries/s; ${r.requestsPerSecond.toFixed(2)} requests/s = ${pct(r.budgetUsed)} of the budget (target >= 95%; ${pct(r.slotsUsed)} of the request slots); ${r.deliveriesPerRequest.toFixed(1)} deliveries per request; 429s ${r.throttled}; max ${r.maxRequestsInAnyWindow} requests in any 1 s window (limit ${limit})`,
   );
   console.log(
     `    requests: ${r.byKind.bulk} bulk POSTs (${r.itemsPerBulk.toFixed(1)} products each), ${r.byKind.poll} bulk status polls (${r.pollsPerBulk.toFixed(2)} per bulk), ${r.byKind.stock} source-items POSTs (${r.itemsPerStockCall.toFixed(1)} items each), ${r.byKind.other} other`,
+  );
+  console.log(
+    `    sink: ${r.budgetWaitPerRequestMs?.toFixed(0) ?? '?'} ms budget wait and ${r.meanRequestMs?.toFixed(0) ?? '?'} ms call time per request; ${r.fetchedBatches.count} fetched batches (median ${r.fetchedBatches.medianRecords}, max ${r.fetchedBatches.maxRecords} records); longest stretch without a finished batch ${r.longestWithoutBatchEndSeconds.toFixed(1)} s (session timeout 30 s); ${r.syncProductPuts} single-product PUTs (batch remainders <= bulkThreshold)`,
   );
   console.log(
     `    unused budget: ${r.idleSeconds.toFixed(1)} s of idle gaps (${(r.idleSeconds * limit).toFixed(0)} request slots), ${r.lowSeconds} seconds below 90% of the limit, partitions finished ${r.partitionSpreadSeconds.toFixed(1)} s apart; register: ${Object.entries(
@@ -310,10 +457,13 @@ async function main(): Promise<void> {
   // The least requests a batch can take: one bulk POST, one status poll, one source-items POST.
   const ceiling = (limit * batchSize) / 3;
   const medians = concurrencies.map((concurrency) => {
-    const mine = results.filter((r) => r.concurrency === concurrency);
+    const mine = results.filter((r) => r.concurrency === concurrency && r.failure === undefined);
+    const failed = results.filter((r) => r.concurrency === concurrency && r.failure !== undefined).length;
     const of = (pick: (r: RoundResult) => number) => median(mine.map(pick));
     return {
       concurrency,
+      rounds: mine.length,
+      failed,
       deliveriesPerSecond: of((r) => r.deliveriesPerSecond),
       requestsPerSecond: of((r) => r.requestsPerSecond),
       budgetUsed: of((r) => r.budgetUsed),
@@ -328,8 +478,13 @@ async function main(): Promise<void> {
       maxRequestsInAnyWindow: Math.max(...mine.map((r) => r.maxRequestsInAnyWindow)),
     };
   });
-  console.log(`\n== medians of ${rounds} rounds`);
+  console.log(`\n== medians of the rounds that delivered every key`);
   for (const m of medians) {
+    if (m.rounds === 0) {
+      console.log(`  concurrency ${m.concurrency}: every round failed (${m.failed})`);
+      continue;
+    }
+    if (m.failed > 0) console.log(`  concurrency ${m.concurrency}: ${m.failed} of the rounds failed`);
     console.log(
       `  concurrency ${m.concurrency}: ${m.deliveriesPerSecond.toFixed(0)} deliveries/s (${((m.deliveriesPerSecond / ceiling) * 100).toFixed(1)}% of the ${ceiling.toFixed(0)}/s a 3-request batch allows), ${m.requestsPerSecond.toFixed(2)} requests/s, budget used ${(m.budgetUsed * 100).toFixed(1)}% (spread ${(m.budgetUsedSpread[0]! * 100).toFixed(1)}-${(m.budgetUsedSpread[1]! * 100).toFixed(1)}%, target >= 95%; ${(m.slotsUsed * 100).toFixed(1)}% of the request slots), ${m.deliveriesPerRequest.toFixed(1)} deliveries/request, ${m.pollsPerBulk.toFixed(2)} polls/bulk, 429s ${m.throttled}, max ${m.maxRequestsInAnyWindow} in any 1 s window`,
     );

@@ -79,6 +79,13 @@ describe('sink: webhook and database table, with the register index', { timeout:
       { key: 'HOOK-3', offer: null },
       { key: 'HOOK-4', offer: testOffer(channel.id, 'HOOK-4', { quantity: 0 }) },
     ]);
+    // An index row from long ago: the register index deletes rows past the retention (30 days).
+    await ops.query(
+      `INSERT INTO sync_register (register_partition, register_offset, channel, key, status, operation,
+         content_hash, attempt, sentence, offer_topic, offer_partition, offer_offset, recorded_at)
+       VALUES (-1, $1, $2, 'HOOK-OLD', 'DELIVERED', 'UPSERT', 'h', 1, 'old', $3, 0, 0, now() - interval '40 days')`,
+      [Date.now(), channel.id, channel.topic],
+    );
     roles.push(await startRole('sink', channel.configFile, { args: ['--channel', channel.id] }));
     roles.push(await startRole('register-index', channel.configFile));
     const state = await topicState(kafka, channel.topic);
@@ -105,6 +112,7 @@ describe('sink: webhook and database table, with the register index', { timeout:
       500,
     );
     assert.equal(receiver.offers().get('HOOK-4')?.offer.quantity, 0, 'the later record of a key wins');
+    assert.equal(rows.has('HOOK-OLD'), false, 'the row past the retention was deleted');
     assert.equal(rows.get('HOOK-3')?.operation, 'DELIST');
     assert.equal(rows.get('HOOK-0')?.erp_source, 'test');
     assert.ok(Number(rows.get('HOOK-0')?.latency_ms) >= 0);
