@@ -11,13 +11,15 @@
  * Loaded with a dynamic import after SYNCLINE_STACK_DIR is set (the stack modules read it when
  * they load), like the stack modules in pipeline.ts.
  */
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Admin, Kafka } from 'kafkajs';
+import { parse } from 'yaml';
 import { ensurePortalSchema } from '../infra/local/portal/portal-schema.ts';
 import { registryUrl } from '../infra/local/stack-config.ts';
 import {
   localWebhookSecret,
+  sampleConfigFile,
   startRole,
   writeSampleConfigVariant,
   type RoleProcess,
@@ -105,15 +107,24 @@ export async function prepareChannelSinks(options: {
   const magento: MagentoSimulator = await startMagentoSimulator();
   const receiver: WebhookReceiver = await startWebhookReceiver({ secret: localWebhookSecret });
   await ensurePortalSchema();
+  // The channels keep their sample settings (batch sizes, input list limit, ...); only where they
+  // deliver changes, and Magento's budget, which the simulator here does not enforce.
+  const sample = parse(readFileSync(sampleConfigFile, 'utf8')) as {
+    channels: { id: string; sink?: { settings?: Record<string, unknown> } }[];
+  };
+  const settingsOf = (id: string) => sample.channels.find((c) => c.id === id)?.sink?.settings ?? {};
   const configFile = writeSampleConfigVariant(options.configFile, options.processing, {
     webshop: {
       settings: {
+        ...settingsOf('webshop'),
         baseUrl: magento.url,
         auth: { type: 'integration', tokenEnv: 'SYNCLINE_MAGENTO_TOKEN' },
       },
       rateLimit: {},
     },
-    marketplace: { settings: { url: receiver.url, secretEnv: 'SYNCLINE_WEBHOOK_SECRET' } },
+    marketplace: {
+      settings: { ...settingsOf('marketplace'), url: receiver.url, secretEnv: 'SYNCLINE_WEBHOOK_SECRET' },
+    },
   });
   let sink: RoleProcess | undefined;
   let tail: RegisterTail | undefined;

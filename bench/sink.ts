@@ -16,7 +16,13 @@
  *
  *   npm run bench:sink -- [--offers 20000] [--rounds 3] [--concurrency 4 | 1,2,4]
  *                         [--limit 10] [--batch-size 100] [--poll-interval-ms 200]
- *                         [--bulk-delay-ms 50]
+ *                         [--bulk-threshold 20] [--bulk-delay-ms 50] [--stall-seconds 60]
+ *
+ * (`--poll-interval-ms` and `--bulk-threshold` are the adapter's bulkPollIntervalMs and
+ * bulkThreshold, defaults unchanged when not given; `--bulk-delay-ms` is how long the simulator's
+ * async consumer takes per bulk.) A round that stops making progress (the sink's consumer crashed,
+ * or no key delivered for `--stall-seconds`) is reported as FAILED with the figures up to then,
+ * and left out of the medians; its sink log is kept.
  *
  * `--concurrency` takes a list: each round then runs every value, one after the other on the same
  * broker, so the ratios between them are taken in the same conditions. The channel topics have 4
