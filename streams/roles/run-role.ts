@@ -109,6 +109,12 @@ async function startProcessorRole(options: RunRoleOptions, role: Role, registry:
     commitIntervalMs: config.processing.commitIntervalMs,
     maxWaitTimeMs: config.processing.maxWaitTimeMs,
     exactlyOnce: config.processing.exactlyOnce,
+    onFatal: (error) => {
+      // A processor without its consumer would look alive and process nothing: exit, so the
+      // supervisor starts a fresh one (its tasks restart from their last commit).
+      logger.fatal({ err: error }, 'the consumer stopped for good; exiting');
+      process.exit(1);
+    },
   });
   logger.info(
     { inputs: role.processor.inputTopics, exactlyOnce: config.processing.exactlyOnce },

@@ -114,6 +114,12 @@ export async function startSinkRole(options: SinkRoleOptions): Promise<Started> 
           ops: pool,
           metrics,
           logger,
+          onFatal: (error) => {
+            // A sink without its consumer would look alive and deliver nothing: exit, so the
+            // supervisor (Kubernetes, systemd, the demo's watcher) starts a fresh one.
+            logger.fatal({ err: error, channel: channel.id }, 'the sink consumer stopped for good; exiting');
+            process.exit(1);
+          },
         }),
       );
     }

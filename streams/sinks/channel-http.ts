@@ -16,6 +16,8 @@ export interface ChannelHttpOptions {
   readonly budget: RateBudget;
   readonly timeoutMs: number;
   readonly signal?: AbortSignal;
+  /** Called before each request: keeps the consumer's group membership alive through a long call. */
+  readonly beforeRequest?: () => Promise<void>;
   /** Called after each request with its status (null: no answer) and duration. */
   readonly observe?: (status: number | null, seconds: number, budgetWaitMs: number) => void;
 }
@@ -23,6 +25,7 @@ export interface ChannelHttpOptions {
 export function channelHttp(options: ChannelHttpOptions): ChannelHttp {
   return {
     async request(request: HttpRequest): Promise<HttpResponse> {
+      await options.beforeRequest?.();
       const waited = await options.budget.take(request.items, options.signal);
       const started = performance.now();
       const signals = [AbortSignal.timeout(options.timeoutMs)];

@@ -101,6 +101,8 @@ export async function deliverRecords(
   await deps.record([...superseded, ...unchanged]);
   for (let start = 0; start < toSend.length; start += deps.batchSize) {
     await deliverChunk(toSend.slice(start, start + deps.batchSize), deps);
+    // A fetched batch can take minutes at a channel's pace: the group must hear from us.
+    await deps.heartbeat();
   }
 }
 

@@ -46,6 +46,8 @@ export interface ChannelSinkOptions {
   readonly metrics: SinkMetrics;
   readonly logger: Logger;
   readonly now?: () => number;
+  /** The consumer gave up for good (see consumeInBatches). */
+  readonly onFatal?: (error: Error) => void;
 }
 
 export async function runChannelSink(options: ChannelSinkOptions): Promise<RunningConsumer> {
@@ -62,16 +64,20 @@ export async function runChannelSink(options: ChannelSinkOptions): Promise<Runni
     );
   });
   metrics.breakerOpen.set({ channel }, 0);
-  const http = channelHttp({
-    budget: postgresRateBudget(options.ops, channel, sink.rateLimit),
-    timeoutMs: sink.requestTimeoutMs,
-    signal: stopping.signal,
-    observe: (status, seconds, waitedMs) => {
-      metrics.requests.inc({ channel, status: status === null ? 'none' : String(status) });
-      metrics.requestSeconds.observe({ channel }, seconds);
-      if (waitedMs > 0) metrics.budgetWaitSeconds.inc({ channel }, waitedMs / 1000);
-    },
-  });
+  const budget = postgresRateBudget(options.ops, channel, sink.rateLimit);
+  /** Per batch, so every request also heartbeats that batch's consumer (a bulk poll can be long). */
+  const httpFor = (heartbeat: () => Promise<void>) =>
+    channelHttp({
+      budget,
+      timeoutMs: sink.requestTimeoutMs,
+      signal: stopping.signal,
+      beforeRequest: heartbeat,
+      observe: (status, seconds, waitedMs) => {
+        metrics.requests.inc({ channel, status: status === null ? 'none' : String(status) });
+        metrics.requestSeconds.observe({ channel }, seconds);
+        if (waitedMs > 0) metrics.budgetWaitSeconds.inc({ channel }, waitedMs / 1000);
+      },
+    });
   const holdings = postgresHoldings(options.ops, channel);
   const batchSize = Math.min(sink.batchSize ?? adapter.maxBatch, adapter.maxBatch);
 
@@ -118,6 +124,7 @@ export async function runChannelSink(options: ChannelSinkOptions): Promise<Runni
     logger: log,
     maxWaitTimeMs: sink.maxWaitTimeMs,
     concurrency: sink.concurrency,
+    onFatal: options.onFatal,
     async onBatch(consumed, context) {
       const { records, unreadable } = sinkRecords(consumed);
       await record(unreadable);
@@ -125,7 +132,7 @@ export async function runChannelSink(options: ChannelSinkOptions): Promise<Runni
         await deliverRecords(records, {
           channel,
           adapter,
-          http,
+          http: httpFor(context.heartbeat),
           holdings,
           breaker,
           retry: sink.retry,

@@ -32,6 +32,8 @@ export interface ProcessingOptions {
   readonly sessionTimeoutMs?: number;
   /** How long a fetch may wait for data: the floor of latency when input is sparse. */
   readonly maxWaitTimeMs?: number;
+  /** kafkajs gave up on the consumer (a crash it does not restart from); the role decides. */
+  readonly onFatal?: (error: Error) => void;
 }
 
 export interface RunningProcessor {
@@ -131,6 +133,7 @@ export async function runProcessor(options: ProcessingOptions): Promise<RunningP
   consumer.on(consumer.events.CRASH, ({ payload }) => {
     log.warn({ err: payload.error, restart: payload.restart }, 'consumer crashed');
     for (const id of [...tasks.keys()]) void stopTask(id);
+    if (!payload.restart) options.onFatal?.(payload.error);
   });
 
   await consumer.subscribe({ topics: [...processor.inputTopics], fromBeginning: true });

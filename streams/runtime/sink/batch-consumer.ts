@@ -47,6 +47,11 @@ export interface BatchConsumerOptions {
   readonly maxBytesPerPartition?: number;
   readonly sessionTimeoutMs?: number;
   /**
+   * Called when kafkajs gives up on the consumer (a crash it will not restart from): the process
+   * must not live on without consuming. The role decides (it exits, for its supervisor to restart).
+   */
+  readonly onFatal?: (error: Error) => void;
+  /**
    * Handles a batch; resolves true when every record has its outcome (the batch is committed),
    * false when it was abandoned, e.g. because the sink is stopping (it is delivered again later).
    */
@@ -69,9 +74,13 @@ export async function consumeInBatches(options: BatchConsumerOptions): Promise<R
     heartbeatInterval: 3_000,
     retry: { retries: 10 },
   });
-  consumer.on(consumer.events.CRASH, ({ payload }) =>
-    logger.warn({ err: payload.error, restart: payload.restart }, 'sink consumer crashed'),
-  );
+  consumer.on(consumer.events.CRASH, ({ payload }) => {
+    logger[payload.restart ? 'warn' : 'error'](
+      { err: payload.error, restart: payload.restart },
+      payload.restart ? 'consumer crashed; kafkajs restarts it' : 'consumer crashed for good',
+    );
+    if (!payload.restart && !stopping.signal.aborted) options.onFatal?.(payload.error);
+  });
   consumer.on(consumer.events.GROUP_JOIN, ({ payload }) =>
     logger.info({ topic, partitions: payload.memberAssignment[topic] ?? [] }, 'partitions assigned'),
   );
@@ -108,11 +117,26 @@ export async function consumeInBatches(options: BatchConsumerOptions): Promise<R
           ...(decodeError === undefined ? {} : { decodeError }),
         });
       }
+      // A heartbeat that fails means the group is rebalancing (or dropped this member): the batch
+      // is abandoned, uncommitted, and whoever gets the partition delivers it again.
+      const abandoned = new AbortController();
+      const heartbeat = async () => {
+        if (abandoned.signal.aborted) return;
+        try {
+          await payload.heartbeat();
+        } catch (error) {
+          logger.warn(
+            { err: error, topic, partition: batch.partition },
+            'heartbeat failed; abandoning the batch',
+          );
+          abandoned.abort();
+        }
+      };
       const done = await options.onBatch(records, {
-        heartbeat: () => payload.heartbeat(),
-        signal: stopping.signal,
+        heartbeat,
+        signal: AbortSignal.any([stopping.signal, abandoned.signal]),
       });
-      if (!done || stopping.signal.aborted) return;
+      if (!done || stopping.signal.aborted || abandoned.signal.aborted) return;
       // Resolving moves the fetch position on (kafkajs would fetch the batch again otherwise);
       // committing makes it the group's, for a restart or another member.
       payload.resolveOffset(batch.lastOffset());
