@@ -9,13 +9,6 @@ import { lineageHeaderNames } from '../runtime/lineage-headers.ts';
 export const registerTopic = 'sync.register.v1';
 
 export type SyncStatus = 'DELIVERED' | 'UNCHANGED' | 'SUPERSEDED' | 'FAILED_WILL_RETRY' | 'PARKED';
-export const syncStatuses: readonly SyncStatus[] = [
-  'DELIVERED',
-  'UNCHANGED',
-  'SUPERSEDED',
-  'FAILED_WILL_RETRY',
-  'PARKED',
-];
 
 export interface RegisterEntry {
   readonly channel: string;

@@ -1,6 +1,5 @@
 /** The sinks' metrics, on the role's registry (STYLE habit 7); every name declared here. */
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import type { SyncStatus } from './register-entry.ts';
 
 export interface SinkMetrics {
   readonly outcomes: Counter<'channel' | 'status'>;
@@ -53,8 +52,4 @@ export function sinkMetrics(registry: Registry): SinkMetrics {
       registers,
     }),
   };
-}
-
-export function countOutcome(metrics: SinkMetrics, channel: string, status: SyncStatus): void {
-  metrics.outcomes.inc({ channel, status });
 }
