@@ -4,6 +4,7 @@
  * different partitions and the join would silently miss them.
  */
 import type { Admin, ITopicConfig } from 'kafkajs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { SynclineError } from '../errors.ts';
 
 export interface TopicSpec {
@@ -14,10 +15,34 @@ export interface TopicSpec {
   readonly configs?: Readonly<Record<string, string>>;
 }
 
+/**
+ * Roles started together on a fresh broker create the same topics at the same moment: one wins,
+ * and the other's wait for leaders can meet a topic that exists but is not served yet
+ * (UNKNOWN_TOPIC_OR_PARTITION, retriable). So a retriable failure starts over, a few times.
+ */
 export async function ensureTopics(
   admin: Admin,
   specs: readonly TopicSpec[],
   replicationFactor = -1,
+): Promise<void> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await ensureTopicsOnce(admin, specs, replicationFactor);
+    } catch (error) {
+      // Ours (a failed create) or kafkajs's own flag (e.g. metadata of a topic not served yet).
+      const retriable =
+        (error instanceof SynclineError && error.retriable) ||
+        (error as { retriable?: boolean }).retriable === true;
+      if (!retriable || attempt >= 5) throw error;
+      await sleep(500 * attempt);
+    }
+  }
+}
+
+async function ensureTopicsOnce(
+  admin: Admin,
+  specs: readonly TopicSpec[],
+  replicationFactor: number,
 ): Promise<void> {
   const existing = new Set(await admin.listTopics());
   const missing = specs.filter((s) => !existing.has(s.name));
