@@ -21,7 +21,7 @@ import { waitUntil } from '../helpers/wait-until.ts';
 let erp: pg.Client;
 let ops: pg.Client;
 let magento: MagentoSimulator;
-let roles: RoleProcess[] = [];
+const roles: RoleProcess[] = [];
 let sku: string;
 
 before(async () => {
@@ -46,12 +46,14 @@ before(async () => {
       },
     },
   });
-  roles = await Promise.all([
-    startRole('ingest', config),
-    startRole('offers', config),
-    startRole('sink', config, { args: ['--channel', 'webshop'] }),
-    startRole('register-index', config),
-  ]);
+  // One after the other, each kept as soon as it runs, so after() stops whatever started.
+  const starts: [Parameters<typeof startRole>[0], string[]][] = [
+    ['ingest', []],
+    ['offers', []],
+    ['sink', ['--channel', 'webshop']],
+    ['register-index', []],
+  ];
+  for (const [role, args] of starts) roles.push(await startRole(role, config, { args }));
 });
 
 after(async () => {

@@ -30,7 +30,7 @@ const dlqTopics = [...channels.map(channelDlqTopicOf), ingestDlqTopic];
 
 let erp: pg.Client;
 let wms: mysql.Connection;
-let roles: RoleProcess[] = [];
+const roles: RoleProcess[] = [];
 let tail: TopicTail;
 /** Set once the tail runs: a failed start-up must not fail the clean-up too. */
 let tailRunning: TopicTail | undefined;
@@ -99,7 +99,9 @@ before(async () => {
   );
   sku = found.rows[0]?.sku ?? assert.fail('the tiny sample has no standalone product with EAN and brand');
   const config = testConfigFile();
-  roles = [await startRole('ingest', config), await startRole('offers', config)];
+  // Kept as each starts, so after() stops whatever started even if the next one fails.
+  roles.push(await startRole('ingest', config));
+  roles.push(await startRole('offers', config));
   // After the roles: they create the channel and dead-letter topics on a fresh broker.
   tail = await tailTopics([...offerTopics, ...dlqTopics]);
   tailRunning = tail;
