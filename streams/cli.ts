@@ -57,6 +57,15 @@ if (
   fail(`--metrics-port must be an integer from 0 to 65535, got ${values['metrics-port']}`);
 }
 
+// A harness that runs roles as child processes (the demo, the tests, the bench) sets this, so a
+// role never outlives it: a harness killed hard would otherwise leave the role in its groups.
+if (process.env.SYNCLINE_EXIT_WITH_PARENT === '1') {
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) process.exit(1);
+  }, 1000).unref();
+}
+
 const logger = createLogger({ name: `syncline-${role}` });
 let config;
 try {

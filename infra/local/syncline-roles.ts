@@ -110,6 +110,8 @@ export async function startRole(
         ...process.env,
         ...stackEnv(),
         SYNCLINE_LOG_LEVEL: process.env.SYNCLINE_LOG_LEVEL ?? 'info',
+        // The role exits when this process is gone, however it ended (streams/cli.ts).
+        SYNCLINE_EXIT_WITH_PARENT: '1',
         ...options.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
