@@ -93,6 +93,13 @@ export interface HttpResponse {
   readonly json: unknown;
 }
 
+/** A response header by name, whatever its case (names are case-insensitive, RFC 9110 §5.1). */
+export function responseHeader(response: HttpResponse, name: string): string | undefined {
+  const wanted = name.toLowerCase();
+  for (const [key, value] of Object.entries(response.headers)) if (key.toLowerCase() === wanted) return value;
+  return undefined;
+}
+
 /**
  * HTTP as the runner lends it to an adapter: every request first takes its share of the channel's
  * budget (one request, `items` items; shared by all replicas), and is bounded by the channel's

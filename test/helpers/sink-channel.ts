@@ -17,6 +17,7 @@ import { contentHashHeader } from '../../streams/processors/offers/offers-proces
 import type { Offer } from '../../streams/processors/offers/offer.ts';
 import { avroCodecFor, avroReader, schemaRegistry } from '../../streams/runtime/codec/avro-codec.ts';
 import type { TopicCodec } from '../../streams/runtime/codec/topic-codec.ts';
+import { ensureTopics } from '../../streams/runtime/kafka/topics.ts';
 import type { ParkedRecord } from '../../streams/runtime/eos/parked-record.ts';
 import type { RegisterEntry } from '../../streams/sinks/register-entry.ts';
 import { readTopic } from './read-topic.ts';
@@ -74,18 +75,7 @@ export class OfferWriter {
     const admin = kafka.admin();
     await admin.connect();
     try {
-      if (!(await admin.listTopics()).includes(topic)) {
-        await admin
-          .createTopics({
-            topics: [
-              { topic, numPartitions: 4, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] },
-            ],
-            waitForLeaders: true,
-          })
-          .catch((error: unknown) => {
-            if ((error as { type?: string }).type !== 'TOPIC_ALREADY_EXISTS') throw error;
-          });
-      }
+      await ensureTopics(admin, [{ name: topic, partitions: 4, compacted: true }]);
     } finally {
       await admin.disconnect();
     }

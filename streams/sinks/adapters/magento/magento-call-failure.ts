@@ -7,14 +7,8 @@
  * The rest (200, 202, 400, 404) means something per route, for the caller to read.
  */
 import { parseRetryAfter } from '../../retry-backoff.ts';
-import { ChannelCallError, type HttpResponse } from '../../channel-adapter.ts';
+import { ChannelCallError, responseHeader, type HttpResponse } from '../../channel-adapter.ts';
 import { responseErrorText } from './magento-error-text.ts';
-
-function header(response: HttpResponse, name: string): string | undefined {
-  const wanted = name.toLowerCase();
-  for (const [key, value] of Object.entries(response.headers)) if (key.toLowerCase() === wanted) return value;
-  return undefined;
-}
 
 /** The ChannelCallError a response stands for, or undefined when the caller should read it. */
 export function callFailure(what: string, response: HttpResponse): ChannelCallError | undefined {
@@ -29,7 +23,7 @@ export function callFailure(what: string, response: HttpResponse): ChannelCallEr
     });
   }
   if (status === 429 || status === 408 || status >= 500) {
-    const retryAfterMs = parseRetryAfter(header(response, 'retry-after'));
+    const retryAfterMs = parseRetryAfter(responseHeader(response, 'retry-after'));
     return new ChannelCallError(`${what}: Magento answered ${status}: ${channelError}`, {
       transient: true,
       status,

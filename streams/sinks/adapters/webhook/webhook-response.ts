@@ -13,6 +13,7 @@
  */
 import {
   ChannelCallError,
+  responseHeader,
   type Delivery,
   type HttpResponse,
   type ItemOutcome,
@@ -22,12 +23,6 @@ import { parseRetryAfter } from '../../retry-backoff.ts';
 const transientStatuses = new Set([408, 425, 429]);
 /** The channel's words go to the register and the DLQ; a whole HTML error page does not belong there. */
 const maxErrorLength = 1000;
-
-function headerOf(response: HttpResponse, name: string): string | undefined {
-  const wanted = name.toLowerCase();
-  for (const [key, value] of Object.entries(response.headers)) if (key.toLowerCase() === wanted) return value;
-  return undefined;
-}
 
 function bodyText(response: HttpResponse): string {
   const text = response.text.trim();
@@ -84,7 +79,7 @@ export function webhookOutcomes(
   }
   const transient = transientStatuses.has(status) || status >= 500;
   const channelError = bodyText(response);
-  const retryAfterMs = transient ? parseRetryAfter(headerOf(response, 'retry-after')) : undefined;
+  const retryAfterMs = transient ? parseRetryAfter(responseHeader(response, 'retry-after')) : undefined;
   throw new ChannelCallError(
     `POST ${url} answered HTTP ${status}${transient ? '' : ': the request is refused, its records are parked'}`,
     {
