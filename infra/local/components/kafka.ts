@@ -47,6 +47,17 @@ log.retention.hours=168
 `;
 }
 
+/**
+ * A Kafka cluster id is a UUID in URL-safe base64 without padding (Uuid.toString). Like Kafka's
+ * own Uuid.randomUuid, never one that starts with '-', which command-line tools take for an option.
+ */
+function newClusterId(): string {
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
+}
+
 export const kafka: Component = {
   name: 'kafka',
   title: 'Kafka broker (KRaft)',
@@ -62,8 +73,7 @@ export const kafka: Component = {
     writeFileSync(configFile, serverProperties());
     if (!existsSync(join(dataDir, 'meta.properties'))) {
       const idFile = join(home, 'cluster-id');
-      // A Kafka cluster id is a UUID in URL-safe base64 without padding (Uuid.toString).
-      if (!existsSync(idFile)) writeFileSync(idFile, randomBytes(16).toString('base64url'));
+      if (!existsSync(idFile)) writeFileSync(idFile, newClusterId());
       const clusterId = readFileSync(idFile, 'utf8').trim();
       execFileSync(
         java(),
@@ -73,8 +83,8 @@ export const kafka: Component = {
           `-Dlog4j.configuration=file:${log4jFile('kafka-format')}`,
           'kafka.tools.StorageTool',
           'format',
-          '-t',
-          clusterId,
+          // The `=` form: an id that starts with '-' would otherwise be read as an option.
+          `--cluster-id=${clusterId}`,
           '-c',
           configFile,
           '--ignore-formatted',
