@@ -31,6 +31,9 @@ import { CdcWorkload, cdcTopics, type CdcEvent } from './cdc-events.ts';
 import type { RoleProcess } from '../infra/local/syncline-roles.ts';
 import type { ChannelSinks, LatencyFigures } from './sink-latency.ts';
 import { median, percentile } from './stats.ts';
+import { figuresText, roleFigures, scrape } from './role-metrics.ts';
+import { canonicalTopics } from '../streams/processors/canonical.ts';
+import { familyRepartitionTopic } from '../streams/processors/offers/offers-processor.ts';
 
 const repoRoot = new URL('..', import.meta.url).pathname;
 const benchDir = join(repoRoot, 'var', 'bench-stack');
@@ -286,22 +289,26 @@ async function main(): Promise<void> {
     try {
       await sinks?.start();
       const ages: number[] = [];
-      const byTopic = new Map(offerTopics.map((topic) => [topic, [] as number[]]));
+      // By stage too: the canonical topics (after ingest) and the family hop of grouped channels.
+      const stageTopics = [...Object.values(canonicalTopics), familyRepartitionTopic];
+      const byTopic = new Map([...offerTopics, ...stageTopics].map((topic) => [topic, [] as number[]]));
       const consumer = kafka.consumer({ groupId: `bench-latency-${Date.now()}`, maxWaitTimeInMs: 20 });
       await consumer.connect();
-      await consumer.subscribe({ topics: offerTopics, fromBeginning: false });
+      await consumer.subscribe({ topics: [...offerTopics, ...stageTopics], fromBeginning: false });
       let measuring = false;
       await consumer.run({
         eachMessage: ({ topic, message }) => {
           const commit = Number(message.headers?.['syncline.commit-ms']?.toString());
           if (measuring && Number.isFinite(commit)) {
-            ages.push(Date.now() - commit);
-            byTopic.get(topic)?.push(Date.now() - commit);
+            const age = Date.now() - commit;
+            if (offerTopics.includes(topic)) ages.push(age);
+            byTopic.get(topic)?.push(age);
           }
           return Promise.resolve();
         },
       });
       await sleep(3000);
+      const metricsBefore = await Promise.all(roles.map(scrape));
       measuring = true;
       const tickMs = 20;
       const perTick = Math.max(1, Math.round((rate * tickMs) / 1000));
@@ -318,6 +325,8 @@ async function main(): Promise<void> {
       }
       await sleep(3000);
       measuring = false;
+      const metricsAfter = await Promise.all(roles.map(scrape));
+      const phaseSeconds = (Date.now() - phaseStart) / 1000;
       await consumer.disconnect();
       ages.sort((a, b) => a - b);
       const latency = {
@@ -330,13 +339,32 @@ async function main(): Promise<void> {
       console.log(
         `  ${latency.records} channel records: p50 ${latency.p50} ms, p95 ${latency.p95} ms, p99 ${latency.p99} ms, max ${latency.max} ms (target p99 <= 250 ms; Debezium's own delay not included)`,
       );
+      const stages: Record<string, { p50: number; p99: number; records: number }> = {};
       for (const [topic, topicAges] of byTopic) {
+        if (topic === stageTopics[0]) console.log('  by stage, ERP commit -> visible in:');
         topicAges.sort((a, b) => a - b);
+        stages[topic] = {
+          p50: percentile(topicAges, 0.5),
+          p99: percentile(topicAges, 0.99),
+          records: topicAges.length,
+        };
         console.log(
-          `    ${topic.padEnd(30)} p50 ${percentile(topicAges, 0.5)} ms, p99 ${percentile(topicAges, 0.99)} ms (${topicAges.length})`,
+          `    ${topic.padEnd(30)} p50 ${stages[topic].p50} ms, p99 ${stages[topic].p99} ms (${topicAges.length})`,
         );
       }
-      results.latency = latency;
+      results.latency = { ...latency, byTopic: stages };
+      console.log(`  the roles over the phase (${phaseSeconds.toFixed(0)} s), from their own /metrics:`);
+      const roleNames = ['ingest', 'offers'];
+      results.roles = Object.fromEntries(
+        roleNames.map((name, i) => {
+          const figures = roleFigures(
+            metricsBefore[i] ?? new Map<string, number>(),
+            metricsAfter[i] ?? new Map<string, number>(),
+          );
+          console.log(`    ${figuresText(name, figures, phaseSeconds)}`);
+          return [name, figures];
+        }),
+      );
       if (sinks) {
         const report = await sinks.measure({ fromMs: phaseStart, toMs: phaseEnd });
         console.log(

@@ -4,6 +4,10 @@
  * restarted several times, so partitions move under load and local stores go stale. A
  * read_committed reader must then see, for every key, the counts 1..n once each: a duplicate, a gap
  * or a count rebuilt wrongly from local state all break that sequence.
+ *
+ * A second scenario makes a zombie: one instance is frozen (SIGSTOP) until the group has given its
+ * tasks to the other, then thawed while it still believes it owns them; whatever it had in flight
+ * must be fenced, and the counts must stay exact.
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -18,69 +22,52 @@ import { startChild, type Child } from '../helpers/child-process.ts';
 import { readTopic, testKafka } from '../helpers/read-topic.ts';
 import { waitUntil } from '../helpers/wait-until.ts';
 
-const id = randomUUID().slice(0, 8);
-const input = `test.count-in.${id}`;
-const output = `test.count-out.${id}`;
-const group = `test-counter-${id}`;
-const total = 10_000;
-const keys = 50;
 const kafka = testKafka();
-let admin: Admin;
-const stateRoot = mkdtempSync(join(tmpdir(), 'syncline-eos-'));
 const fixture = 'test/integration/fixtures/counting-processor.ts';
+const keys = 50;
+let admin: Admin;
 
-function startInstance(slot: string): Child {
-  return startChild(fixture, {
-    COUNT_INPUT: input,
-    COUNT_OUTPUT: output,
-    COUNT_GROUP: group,
-    COUNT_BROKERS: kafkaBrokers().join(','),
-    COUNT_STATE_DIR: join(stateRoot, slot),
-    COUNT_COMMIT_INTERVAL_MS: '50',
-  });
-}
-
-async function consumedAll(): Promise<boolean> {
-  const committed = await admin.fetchOffsets({ groupId: group, topics: [input] });
-  const ends = await admin.fetchTopicOffsets(input);
-  return ends.every(({ partition, high }) => {
-    const offset = committed[0]?.partitions.find((p) => p.partition === partition)?.offset ?? '-1';
-    return BigInt(offset) >= BigInt(high);
-  });
-}
-
-describe('engine: exactly once under SIGKILL with partitions moving', { timeout: 300_000 }, () => {
+/** One run of the counting processor: its own topics, group and local state folders. */
+function scenario(name: string) {
+  const id = `${name}-${randomUUID().slice(0, 8)}`;
+  const input = `test.count-in.${id}`;
+  const output = `test.count-out.${id}`;
+  const group = `test-counter-${id}`;
+  const stateRoot = mkdtempSync(join(tmpdir(), 'syncline-eos-'));
   const instances = new Map<string, Child>();
+  const produced = new Map<string, number>();
+  let sentTotal = 0;
 
-  before(async () => {
-    admin = kafka.admin();
-    await admin.connect();
-    await admin.createTopics({
-      topics: [
-        { topic: input, numPartitions: 4 },
-        { topic: output, numPartitions: 4 },
-        { topic: `${output}.dlq`, numPartitions: 1 },
-      ],
-      waitForLeaders: true,
-    });
-  });
-
-  after(async () => {
-    await Promise.all([...instances.values()].map((c) => c.kill()));
-    await admin.deleteTopics({ topics: [input, output, `${output}.dlq`] }).catch(() => undefined);
-    await admin.deleteGroups([group]).catch(() => undefined);
-    await admin.disconnect();
-    rmSync(stateRoot, { recursive: true, force: true });
-  });
-
-  it('emits every count once and in order, whatever was killed', async () => {
-    instances.set('a', startInstance('a'));
-    instances.set('b', startInstance('b'));
-
-    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-    await producer.connect();
-    const produced = new Map<string, number>();
-    const producing = (async () => {
+  return {
+    group,
+    instances,
+    async create(): Promise<void> {
+      await admin.createTopics({
+        topics: [
+          { topic: input, numPartitions: 4 },
+          { topic: output, numPartitions: 4 },
+          { topic: `${output}.dlq`, numPartitions: 1 },
+        ],
+        waitForLeaders: true,
+      });
+    },
+    start(slot: string, commitIntervalMs = 50): void {
+      instances.set(
+        slot,
+        startChild(fixture, {
+          COUNT_INPUT: input,
+          COUNT_OUTPUT: output,
+          COUNT_GROUP: group,
+          COUNT_BROKERS: kafkaBrokers().join(','),
+          COUNT_STATE_DIR: join(stateRoot, slot),
+          COUNT_COMMIT_INTERVAL_MS: String(commitIntervalMs),
+        }),
+      );
+    },
+    /** Sends `total` records, 200 every 250 ms, over the keys k0..k49. */
+    async produce(total: number): Promise<void> {
+      const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+      await producer.connect();
       for (let sent = 0; sent < total; sent += 200) {
         const messages = Array.from({ length: 200 }, (_, i) => {
           const key = `k${(sent + i) % keys}`;
@@ -88,43 +75,118 @@ describe('engine: exactly once under SIGKILL with partitions moving', { timeout:
           return { key, value: JSON.stringify({ n: sent + i }) };
         });
         await producer.send({ topic: input, messages });
+        sentTotal += messages.length;
         await sleep(250);
       }
-    })();
+      await producer.disconnect();
+    },
+    /** Waits until the group has consumed every input record, then checks the counts per key. */
+    async assertExactlyOnce(): Promise<void> {
+      await waitUntil(
+        'the processors to consume every input record',
+        async () => {
+          const committed = await admin.fetchOffsets({ groupId: group, topics: [input] });
+          const ends = await admin.fetchTopicOffsets(input);
+          const done = ends.every(({ partition, high }) => {
+            const offset = committed[0]?.partitions.find((p) => p.partition === partition)?.offset ?? '-1';
+            return BigInt(offset) >= BigInt(high);
+          });
+          return done ? true : undefined;
+        },
+        180_000,
+        1000,
+      );
+      const records = await readTopic(output, 120_000, kafka);
+      const byKey = new Map<string, number[]>();
+      for (const record of records.sort(
+        (a, b) => a.partition - b.partition || Number(BigInt(a.offset) - BigInt(b.offset)),
+      )) {
+        const { count } = JSON.parse(record.value!.toString()) as { count: number };
+        byKey.set(record.key!, [...(byKey.get(record.key!) ?? []), count]);
+      }
+      assert.equal(byKey.size, keys);
+      for (const [key, counts] of byKey) {
+        const expected = Array.from({ length: produced.get(key)! }, (_, i) => i + 1);
+        assert.deepEqual(counts, expected, `key ${key}: counts must be 1..${expected.length} exactly once`);
+      }
+      assert.equal(records.length, sentTotal);
+    },
+    async remove(): Promise<void> {
+      // SIGKILL ends a frozen child too.
+      await Promise.all([...instances.values()].map((child) => child.kill()));
+      await admin.deleteTopics({ topics: [input, output, `${output}.dlq`] }).catch(() => undefined);
+      await admin.deleteGroups([group]).catch(() => undefined);
+      rmSync(stateRoot, { recursive: true, force: true });
+    },
+  };
+}
 
-    // Chaos: kill one instance at a random moment, restart it on the same local state folder.
-    let kills = 0;
-    while (kills < 5) {
-      await sleep(1500 + Math.random() * 1500);
-      const slot = Math.random() < 0.5 ? 'a' : 'b';
-      await instances.get(slot)!.kill();
-      kills += 1;
-      await sleep(300);
-      instances.set(slot, startInstance(slot));
-    }
-    await producing;
-    await producer.disconnect();
+describe('engine: exactly once', { timeout: 600_000 }, () => {
+  before(async () => {
+    admin = kafka.admin();
+    await admin.connect();
+  });
 
-    await waitUntil(
-      'the processors to consume every input record',
-      async () => ((await consumedAll()) ? true : undefined),
-      180_000,
-      1000,
-    );
+  after(async () => {
+    await admin.disconnect();
+  });
 
-    const records = await readTopic(output, 120_000, kafka);
-    const byKey = new Map<string, number[]>();
-    for (const record of records.sort(
-      (a, b) => a.partition - b.partition || Number(BigInt(a.offset) - BigInt(b.offset)),
-    )) {
-      const { count } = JSON.parse(record.value!.toString()) as { count: number };
-      byKey.set(record.key!, [...(byKey.get(record.key!) ?? []), count]);
+  it('emits every count once and in order, whatever was killed (SIGKILL, partitions moving)', async () => {
+    const run = scenario('kill');
+    try {
+      await run.create();
+      run.start('a');
+      run.start('b');
+      const producing = run.produce(10_000);
+      // Chaos: kill one instance at a random moment, restart it on the same local state folder.
+      for (let kills = 0; kills < 5; kills += 1) {
+        await sleep(1500 + Math.random() * 1500);
+        const slot = Math.random() < 0.5 ? 'a' : 'b';
+        await run.instances.get(slot)!.kill();
+        await sleep(300);
+        run.start(slot);
+      }
+      await producing;
+      await run.assertExactlyOnce();
+    } finally {
+      await run.remove();
     }
-    assert.equal(byKey.size, keys);
-    for (const [key, counts] of byKey) {
-      const expected = Array.from({ length: produced.get(key)! }, (_, i) => i + 1);
-      assert.deepEqual(counts, expected, `key ${key}: counts must be 1..${expected.length} exactly once`);
+  });
+
+  it('fences a zombie: a frozen instance whose tasks moved on writes nothing when it wakes', async () => {
+    const run = scenario('zombie');
+    try {
+      await run.create();
+      // a keeps each transaction open for 5 s, so it is frozen in the middle of one.
+      run.start('a', 5000);
+      run.start('b');
+      await waitUntil('both instances in the group', async () => {
+        const { groups } = await admin.describeGroups([run.group]);
+        return groups[0]?.state === 'Stable' && groups[0].members.length === 2 ? true : undefined;
+      });
+      const producing = run.produce(8_000);
+      await sleep(2500);
+      const zombie = run.instances.get('a')!;
+      zombie.process.kill('SIGSTOP');
+      // The session times out (6 s) and the group gives every task to b, which fences a's
+      // transactional ids when it starts them.
+      await waitUntil(
+        'the group to drop the frozen instance',
+        async () => {
+          const { groups } = await admin.describeGroups([run.group]);
+          return groups[0]?.state === 'Stable' && groups[0].members.length === 1 ? true : undefined;
+        },
+        60_000,
+        500,
+      );
+      await sleep(2000); // b runs a's tasks for a while
+      zombie.process.kill('SIGCONT');
+      await producing;
+      await run.assertExactlyOnce();
+      // The scenario happened: the zombie tried to commit its open transaction and was refused.
+      assert.match(zombie.output(), /transaction failed/, 'the thawed instance must have been fenced');
+    } finally {
+      await run.remove();
     }
-    assert.equal(records.length, total);
   });
 });
