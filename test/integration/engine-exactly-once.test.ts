@@ -80,6 +80,11 @@ function scenario(name: string) {
       }
       await producer.disconnect();
     },
+    /** The group's committed offset of each input partition (-1 for none yet). */
+    async committedOffsets(): Promise<Map<number, bigint>> {
+      const [committed] = await admin.fetchOffsets({ groupId: group, topics: [input] });
+      return new Map((committed?.partitions ?? []).map((p) => [p.partition, BigInt(p.offset)]));
+    },
     /** Waits until the group has consumed every input record, then checks the counts per key. */
     async assertExactlyOnce(): Promise<void> {
       await waitUntil(
@@ -168,6 +173,7 @@ describe('engine: exactly once', { timeout: 600_000 }, () => {
       await sleep(2500);
       const zombie = run.instances.get('a')!;
       zombie.process.kill('SIGSTOP');
+      const atFreeze = await run.committedOffsets();
       // The session times out (6 s) and the group gives every task to b, which fences a's
       // transactional ids when it starts them.
       await waitUntil(
@@ -179,12 +185,31 @@ describe('engine: exactly once', { timeout: 600_000 }, () => {
         60_000,
         500,
       );
-      await sleep(2000); // b runs a's tasks for a while
+      // b has fenced a's tasks once it commits on every partition: it connects a task's
+      // transactional producer (InitProducerId, the fence) before it processes anything. Thawing
+      // earlier would let a commit legitimately, with no zombie to fence.
+      await waitUntil(
+        'the other instance to commit on every partition',
+        async () => {
+          const now = await run.committedOffsets();
+          return [...now].every(([partition, offset]) => offset > (atFreeze.get(partition) ?? -1n))
+            ? true
+            : undefined;
+        },
+        60_000,
+        500,
+      );
       zombie.process.kill('SIGCONT');
       await producing;
       await run.assertExactlyOnce();
-      // The scenario happened: the zombie tried to commit its open transaction and was refused.
-      assert.match(zombie.output(), /transaction failed/, 'the thawed instance must have been fenced');
+      // The scenario happened: the zombie tried to commit its open transaction and was refused. It
+      // may first wait for a rejoin, so its log is polled rather than read once.
+      await waitUntil(
+        'the thawed instance to report its fenced transaction',
+        () => (/transaction failed/.test(zombie.output()) ? true : undefined),
+        60_000,
+        500,
+      );
     } finally {
       await run.remove();
     }
