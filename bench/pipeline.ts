@@ -40,9 +40,13 @@ const benchDir = join(repoRoot, 'var', 'bench-stack');
 // The stack modules read SYNCLINE_STACK_DIR when they load: set it before importing them.
 process.env.SYNCLINE_STACK_DIR = benchDir;
 const { up, down } = await import('../infra/local/stack.ts');
-const { kafkaBrokers, registryUrl } = await import('../infra/local/stack-config.ts');
+const { kafkaBrokers, registryUrl, stateDir } = await import('../infra/local/stack-config.ts');
+// A static import that reaches stack-config.ts loads it before the line above sets the folder,
+// and the bench would then run on (and wipe the topics of) the development stack.
+if (stateDir !== benchDir) throw new Error(`the bench stack resolved to ${stateDir}, not ${benchDir}`);
 const { portInUse } = await import('../infra/local/ports.ts');
 const { startRole, writeSampleConfigVariant } = await import('../infra/local/syncline-roles.ts');
+const { measureReferences } = await import('./references.ts'); // it reaches the stack's Kafka jars
 
 const { values } = parseArgs({
   options: {
@@ -54,6 +58,7 @@ const { values } = parseArgs({
     'keep-stack': { type: 'boolean', default: false },
     'commit-interval-ms': { type: 'string' },
     'skip-steady': { type: 'boolean', default: false },
+    'skip-references': { type: 'boolean', default: false },
     sinks: { type: 'boolean', default: false },
   },
 });
@@ -270,6 +275,33 @@ async function main(): Promise<void> {
     results.steady = { exactlyOnce: rates.eos, atLeastOnce: rates.alo, ratio: eosMedian / aloMedian };
 
     await stopRoles(roles);
+    if (!values['skip-references']) {
+      // With the roles stopped, so the ceilings are the broker's and the client's alone.
+      const sample = Array.from({ length: 1000 }, () => workload.change());
+      const recordBytes = Math.round(
+        sample.reduce((sum, event) => sum + event.key.length + event.value.length, 0) / sample.length,
+      );
+      console.log(`\n== references: the broker's and the client's ceilings, ${recordBytes}-byte records`);
+      const references = await measureReferences({
+        kafka,
+        admin,
+        brokers: kafkaBrokers().join(','),
+        inputs: Object.values(cdcTopics),
+        recordBytes,
+        records: 200_000,
+      });
+      const ratio = (reference: number) => (eosMedian / reference).toFixed(2);
+      console.log(
+        `  Kafka ProducerPerformance: ${references.producerPlain.toFixed(0)} records/s plain, ${references.producerTransactional.toFixed(0)} transactional (100 ms transactions)`,
+      );
+      console.log(
+        `  bare kafkajs consume -> produce: ${references.clientPassThrough.toFixed(0)} records/s at least once, ${references.clientPassThroughTransactional.toFixed(0)} with a transaction per batch`,
+      );
+      console.log(
+        `  syncline exactly-once / broker producer ceiling: ${ratio(references.producerPlain)} (target >= 0.3); / bare kafkajs transactional loop: ${ratio(references.clientPassThroughTransactional)}`,
+      );
+      results.references = references;
+    }
     roles = await startRoles(eos);
     await waitCaughtUp(admin);
     console.log(
