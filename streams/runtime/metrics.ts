@@ -14,6 +14,7 @@ export interface EngineMetrics {
   readonly transactionsAborted: Counter<'processor' | 'reason'>;
   readonly stateRows: Gauge<'processor' | 'task'>;
   readonly restoredRecords: Counter<'processor'>;
+  readonly taskStartSeconds: Histogram<'processor'>;
 }
 
 const latencyBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
@@ -76,6 +77,13 @@ export function engineMetrics(registry: Registry): EngineMetrics {
       name: 'syncline_restored_records_total',
       help: 'Input records replayed to rebuild local state',
       labelNames: ['processor'],
+      registers,
+    }),
+    taskStartSeconds: new Histogram({
+      name: 'syncline_task_start_seconds',
+      help: 'Time for a task to start after an assignment (fence, settle offsets, restore state), its partitions idle meanwhile',
+      labelNames: ['processor'],
+      buckets: latencyBuckets,
       registers,
     }),
   };

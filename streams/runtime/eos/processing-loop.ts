@@ -92,7 +92,13 @@ export async function runProcessor(options: ProcessingOptions): Promise<RunningP
     const previous = tasks.get(id);
     const starting = (async () => {
       if (previous) await stopped(previous);
-      return Task.start(dependencies, id, inputs);
+      const began = Date.now();
+      const task = await Task.start(dependencies, id, inputs);
+      // How long the task's partitions stood still: fencing, settling offsets, restoring state.
+      const seconds = (Date.now() - began) / 1000;
+      options.metrics.taskStartSeconds.observe({ processor: processor.name }, seconds);
+      log.info({ task: id, ms: Math.round(seconds * 1000) }, 'task started');
+      return task;
     })();
     starting.catch((error: unknown) => {
       log.error({ err: error, task: id }, 'task failed to start');

@@ -13,7 +13,6 @@
  * commit, which is always consistent.
  */
 import type { Admin, Batch, ICustomPartitioner, Kafka, Message, Producer } from 'kafkajs';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { Codecs } from '../codec/topic-codec.ts';
 import { isFencing, SynclineError } from '../errors.ts';
@@ -26,6 +25,7 @@ import { TaskStore, topicPartition } from '../state/task-store.ts';
 import { openOutputSession, type CommitOffsets, type OutputSession } from './output-session.ts';
 import { parkedRecord } from './parked-record.ts';
 import { restorePlan, type PartitionOffsets } from './restore-plan.ts';
+import { settledOffsets } from './settled-offsets.ts';
 import { TaskLock } from './task-lock.ts';
 
 export interface TaskDependencies {
@@ -49,9 +49,6 @@ export interface TaskDependencies {
 }
 
 const parkLogIntervalMs = 10_000;
-
-/** How long committed offsets must stay the same to count as settled (see stableCommittedOffsets). */
-const stableAfterMs = 250;
 
 /**
  * Outputs are sent to the broker, inside the open transaction, whenever this many bytes are
@@ -144,50 +141,13 @@ export class Task {
     return task;
   }
 
-  /**
-   * The group's committed offsets once they have settled. kafkajs lacks KIP-447's `require_stable`
-   * OffsetFetch: when the previous owner of this task died just after its last commit, the broker
-   * completes that transaction when this task's producer connects, but the group coordinator
-   * applies the transaction's offsets a moment later, asynchronously; read in between, the offsets
-   * are the ones before that commit, and the task would process (and emit) its records again. So
-   * the offsets are read until two reads, `stableAfterMs` apart, agree. The fault-injection test
-   * caught this window. Only this task's partitions are compared: the group's other tasks commit
-   * all the time under load, and comparing them too made every start under traffic wait out all
-   * the attempts (5 s), which the zombie test caught.
-   */
-  private async stableCommittedOffsets(
-    inputs: ReadonlyArray<{ topic: string; partition: number }>,
-  ): Promise<Map<string, string | undefined>> {
-    const topics = [...new Set(inputs.map((i) => i.topic))];
-    const read = async () => {
-      const fetched = await this.deps.admin.fetchOffsets({ groupId: this.deps.groupId, topics });
-      const offsets = new Map<string, string | undefined>();
-      for (const { topic, partition } of inputs) {
-        const offset = fetched
-          .find((t) => t.topic === topic)
-          ?.partitions.find((p) => p.partition === partition)?.offset;
-        offsets.set(
-          topicPartition(topic, partition),
-          offset === undefined || offset === '-1' ? undefined : offset,
-        );
-      }
-      return offsets;
-    };
-    const same = (a: Map<string, string | undefined>, b: Map<string, string | undefined>) =>
-      [...a].every(([tp, offset]) => b.get(tp) === offset);
-    let offsets = await read();
-    for (let attempt = 0; attempt < 20; attempt += 1) {
-      await sleep(stableAfterMs);
-      const again = await read();
-      if (same(again, offsets)) return again;
-      offsets = again;
-    }
-    return offsets;
-  }
-
   private async planRestore(inputs: ReadonlyArray<{ topic: string; partition: number }>): Promise<void> {
     const topics = [...new Set(inputs.map((i) => i.topic))];
-    const committed = await this.stableCommittedOffsets(inputs);
+    const committed = await settledOffsets(
+      (topics) => this.deps.admin.fetchOffsets({ groupId: this.deps.groupId, topics }),
+      inputs,
+      topicPartition,
+    );
     const saved = this.store.checkpoint();
     const partitions = new Map<string, PartitionOffsets>();
     for (const [tp, offset] of committed)
