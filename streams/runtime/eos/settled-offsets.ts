@@ -8,8 +8,9 @@
  * test caught this window.
  *
  * Only the task's own partitions are compared. Under load the group's other tasks commit all the
- * time, and comparing them too made every task start under traffic wait out all the attempts
- * (20 x 250 ms), which the zombie test caught.
+ * time, and comparing them too made a task that starts while others commit (an instance joining
+ * under traffic, staggered starts after a rebalance) wait out up to all the attempts (20 x 250 ms)
+ * with its partitions idle; the zombie test caught it.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 
