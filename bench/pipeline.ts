@@ -31,6 +31,7 @@ import { CdcWorkload, cdcTopics, type CdcEvent } from './cdc-events.ts';
 import type { RoleProcess } from '../infra/local/syncline-roles.ts';
 import type { ChannelSinks, LatencyFigures } from './sink-latency.ts';
 import { median, percentile } from './stats.ts';
+import { topicRecords } from './topic-records.ts';
 import { figuresText, roleFigures, scrape } from './role-metrics.ts';
 import { canonicalTopics } from '../streams/processors/canonical.ts';
 import { familyRepartitionTopic } from '../streams/processors/offers/offers-processor.ts';
@@ -194,14 +195,6 @@ async function waitCaughtUp(admin: Admin): Promise<number> {
   }
 }
 
-async function topicRecords(admin: Admin, topics: string[]): Promise<number> {
-  let total = 0;
-  for (const topic of topics) {
-    for (const { high, low } of await admin.fetchTopicOffsets(topic)) total += Number(high) - Number(low);
-  }
-  return total;
-}
-
 async function main(): Promise<void> {
   for (const [what, port] of [
     ['Kafka', kafkaBrokers()[0]?.split(':')[1]],
@@ -324,6 +317,7 @@ async function main(): Promise<void> {
       // By stage too: the canonical topics (after ingest) and the family hop of grouped channels.
       const stageTopics = [...Object.values(canonicalTopics), familyRepartitionTopic];
       const byTopic = new Map([...offerTopics, ...stageTopics].map((topic) => [topic, [] as number[]]));
+      const isOfferTopic = new Set(offerTopics);
       const consumer = kafka.consumer({ groupId: `bench-latency-${Date.now()}`, maxWaitTimeInMs: 20 });
       await consumer.connect();
       await consumer.subscribe({ topics: [...offerTopics, ...stageTopics], fromBeginning: false });
@@ -333,7 +327,7 @@ async function main(): Promise<void> {
           const commit = Number(message.headers?.['syncline.commit-ms']?.toString());
           if (measuring && Number.isFinite(commit)) {
             const age = Date.now() - commit;
-            if (offerTopics.includes(topic)) ages.push(age);
+            if (isOfferTopic.has(topic)) ages.push(age);
             byTopic.get(topic)?.push(age);
           }
           return Promise.resolve();

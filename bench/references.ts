@@ -11,6 +11,7 @@ import { promisify } from 'node:util';
 import type { Admin, Kafka } from 'kafkajs';
 import { layout } from '../infra/local/fetch.ts';
 import { java } from '../infra/local/tools.ts';
+import { topicRecords } from './topic-records.ts';
 
 const run = promisify(execFile);
 
@@ -66,18 +67,18 @@ async function producerPerformance(
  * Records/s of a kafkajs consumer that writes every record it reads to another topic, committing
  * the input offsets per fetched batch (in the batch's transaction when `transactional`).
  */
-async function passThrough(kafka: Kafka, inputs: readonly string[], records: number, transactional: boolean) {
+async function passThrough(
+  kafka: Kafka,
+  admin: Admin,
+  inputs: readonly string[],
+  records: number,
+  transactional: boolean,
+) {
   const suffix = Date.now();
   const output = `bench.pass-through.${suffix}`;
   const groupId = `bench-pass-through-${suffix}`;
-  const admin = kafka.admin();
-  await admin.connect();
   // Never more than the inputs hold, or the loop would wait for records that do not come.
-  let available = 0;
-  for (const topic of inputs) {
-    for (const { high, low } of await admin.fetchTopicOffsets(topic)) available += Number(high) - Number(low);
-  }
-  const wanted = Math.min(records, available);
+  const wanted = Math.min(records, await topicRecords(admin, inputs));
   await admin.createTopics({ topics: [{ topic: output, numPartitions: 4 }], waitForLeaders: true });
   const producer = kafka.producer(
     transactional
@@ -128,7 +129,6 @@ async function passThrough(kafka: Kafka, inputs: readonly string[], records: num
     await consumer.disconnect();
     await producer.disconnect();
     await admin.deleteTopics({ topics: [output] }).catch(() => undefined);
-    await admin.disconnect();
   }
 }
 
@@ -148,8 +148,8 @@ export async function measureReferences(options: {
       recordBytes,
       producerPlain: await producerPerformance(brokers, topic, records, recordBytes, false),
       producerTransactional: await producerPerformance(brokers, topic, records, recordBytes, true),
-      clientPassThrough: await passThrough(kafka, inputs, records, false),
-      clientPassThroughTransactional: await passThrough(kafka, inputs, records, true),
+      clientPassThrough: await passThrough(kafka, admin, inputs, records, false),
+      clientPassThroughTransactional: await passThrough(kafka, admin, inputs, records, true),
     };
   } finally {
     await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);

@@ -8,6 +8,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
 import { avroReader, schemaRegistry } from '../streams/runtime/codec/avro-codec.ts';
+import { registerTopicSpec } from '../streams/roles/sink-role.ts';
+import { ensureTopics } from '../streams/runtime/kafka/topics.ts';
 import { registerTopic, type RegisterEntry } from '../streams/sinks/register-entry.ts';
 
 export interface RegisterTail {
@@ -30,6 +32,9 @@ export async function tailRegister(options: RegisterTailOptions): Promise<Regist
   await admin.connect();
   let ends: { partition: number; offset: string }[];
   try {
+    // On a fresh stack no sink has created the register yet; made as the sink role makes it
+    // (with the config's default of 4 partitions).
+    await ensureTopics(admin, [registerTopicSpec(4)]);
     ends = (await admin.fetchTopicOffsets(registerTopic)).map(({ partition, high }) => ({
       partition,
       offset: high,

@@ -46,6 +46,8 @@ import { dlqTopicOf, sinkGroupOf } from '../streams/sinks/sink-worker.ts';
 import type { RegisterEntry } from '../streams/sinks/register-entry.ts';
 import { OfferWriter, testChannel, testOffer } from '../test/helpers/sink-channel.ts';
 import { tailRegister } from './sink-register.ts';
+import { sumOf, type Scrape } from './prometheus-text.ts';
+import { scrape } from './role-metrics.ts';
 import { median } from './stats.ts';
 
 const repoRoot = new URL('..', import.meta.url).pathname;
@@ -137,20 +139,10 @@ interface RoundResult {
   readonly byRoute: SimulatorStats['byRoute'];
 }
 
-/** Sums of the sink's counters and histograms by metric name (labels ignored: one channel). */
-async function scrapeMetrics(url: string | undefined): Promise<Map<string, number>> {
-  const sums = new Map<string, number>();
-  if (url === undefined) return sums;
-  try {
-    const text = await (await fetch(url)).text();
-    for (const line of text.split('\n')) {
-      const match = /^([a-z_]+)(?:\{[^}]*\})? ([0-9.eE+-]+)$/.exec(line);
-      if (match) sums.set(match[1]!, (sums.get(match[1]!) ?? 0) + Number(match[2]));
-    }
-  } catch {
-    // The figures from the sink's own metrics are extra; the round stands without them.
-  }
-  return sums;
+/** The sink's metrics; none when it has not logged its address or cannot be reached. */
+async function sinkMetrics(sink: RoleProcess): Promise<Scrape> {
+  // The figures from the sink's own metrics are extra; the round stands without them.
+  return scrape(sink).catch(() => new Map());
 }
 
 const kafka = new Kafka({
@@ -272,7 +264,6 @@ async function runRound(round: number, concurrency: number): Promise<RoundResult
   let sink: RoleProcess | undefined;
   let tail: Awaited<ReturnType<typeof tailRegister>> | undefined;
   let failure: string | undefined;
-  let metricsUrl: string | undefined;
   try {
     await writeBacklog(channel.topic, channel.id);
     const batches = await fetchBatches(channel.topic);
@@ -291,7 +282,6 @@ async function runRound(round: number, concurrency: number): Promise<RoundResult
       onOutput: (chunk) => {
         appendFileSync(logFile, chunk);
         const text = chunk.toString();
-        metricsUrl ??= /"metrics":"(http[^"]+)"/.exec(text)?.[1];
         // A crash kafkajs does not restart from leaves the process up with no consumer.
         if (text.includes('"msg":"sink consumer crashed"')) {
           crash ??= /"message":"([^"]+)"/.exec(text)?.[1] ?? 'see the log';
@@ -315,7 +305,7 @@ async function runRound(round: number, concurrency: number): Promise<RoundResult
       }
       await sleep(200);
     }
-    const metrics = await scrapeMetrics(metricsUrl);
+    const metrics = await sinkMetrics(sink);
     const stats = magento.stats();
     const log = magento.requests().sort((a, b) => a.at - b.at);
     const deliveredEntries = [...delivered.values()];
@@ -371,9 +361,11 @@ async function runRound(round: number, concurrency: number): Promise<RoundResult
     const statuses: Record<string, number> = {};
     for (const entry of tail.entries) statuses[entry.status] = (statuses[entry.status] ?? 0) + 1;
     const requestsPerSecond = inRun.length / seconds;
-    const sinkRequests = metrics.get('syncline_sink_requests_total');
-    const perSinkRequest = (name: string) =>
-      sinkRequests && metrics.has(name) ? ((metrics.get(name) ?? 0) * 1000) / sinkRequests : null;
+    const sinkRequests = sumOf(metrics, 'syncline_sink_requests_total');
+    const perSinkRequest = (name: string) => {
+      const sum = sumOf(metrics, name);
+      return sinkRequests && sum !== undefined ? (sum * 1000) / sinkRequests : null;
+    };
     return {
       round,
       concurrency,

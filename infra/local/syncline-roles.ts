@@ -66,6 +66,8 @@ export interface RoleProcess {
   readonly process: ChildProcess;
   /** What the role printed (its JSON log lines), the last megabyte of it. */
   output(): string;
+  /** Its Prometheus endpoint, from its `running` line (kept: the output keeps only its tail). */
+  readonly metricsUrl: string | undefined;
   /** SIGKILL: no shutdown hook runs, as in a crash or an OOM kill. */
   kill(): Promise<void>;
   /** SIGTERM, and wait for the clean exit (SIGKILL after 15 s). */
@@ -127,7 +129,7 @@ export async function startRole(
   }
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const alive = () => child.exitCode === null && child.signalCode === null;
-  const running: RoleProcess = {
+  const running: Omit<RoleProcess, 'metricsUrl'> = {
     process: child,
     output: () => output,
     kill: async () => {
@@ -153,5 +155,6 @@ export async function startRole(
     }
     await sleep(100);
   }
-  return running;
+  const line = output.split('\n').find((l) => l.includes('"msg":"running"')) ?? '';
+  return { ...running, metricsUrl: /"metrics":"(http[^"]+)"/.exec(line)?.[1] };
 }

@@ -37,6 +37,11 @@ function scenario(name: string) {
   const instances = new Map<string, Child>();
   const produced = new Map<string, number>();
   let sentTotal = 0;
+  /** The group's committed offset of each input partition (-1 for none yet). */
+  const committedOffsets = async (): Promise<Map<number, bigint>> => {
+    const [committed] = await admin.fetchOffsets({ groupId: group, topics: [input] });
+    return new Map((committed?.partitions ?? []).map((p) => [p.partition, BigInt(p.offset)]));
+  };
 
   return {
     group,
@@ -80,22 +85,15 @@ function scenario(name: string) {
       }
       await producer.disconnect();
     },
-    /** The group's committed offset of each input partition (-1 for none yet). */
-    async committedOffsets(): Promise<Map<number, bigint>> {
-      const [committed] = await admin.fetchOffsets({ groupId: group, topics: [input] });
-      return new Map((committed?.partitions ?? []).map((p) => [p.partition, BigInt(p.offset)]));
-    },
+    committedOffsets,
     /** Waits until the group has consumed every input record, then checks the counts per key. */
     async assertExactlyOnce(): Promise<void> {
       await waitUntil(
         'the processors to consume every input record',
         async () => {
-          const committed = await admin.fetchOffsets({ groupId: group, topics: [input] });
+          const committed = await committedOffsets();
           const ends = await admin.fetchTopicOffsets(input);
-          const done = ends.every(({ partition, high }) => {
-            const offset = committed[0]?.partitions.find((p) => p.partition === partition)?.offset ?? '-1';
-            return BigInt(offset) >= BigInt(high);
-          });
+          const done = ends.every(({ partition, high }) => (committed.get(partition) ?? -1n) >= BigInt(high));
           return done ? true : undefined;
         },
         180_000,
