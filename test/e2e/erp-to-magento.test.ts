@@ -56,6 +56,20 @@ before(async () => {
   for (const [role, args] of starts) roles.push(await startRole(role, config, { args }));
 });
 
+/** The last lines each role printed, warnings and errors only. */
+function rolesTail(): string {
+  return roles
+    .map((role, i) => {
+      const lines = role
+        .output()
+        .split('\n')
+        .filter((line) => /"level":(40|50|60)/.test(line))
+        .slice(-15);
+      return `--- role ${i} (${role.process.spawnargs.slice(role.process.spawnargs.indexOf('streams/cli.ts') + 1).join(' ')}):\n${lines.join('\n')}`;
+    })
+    .join('\n');
+}
+
 after(async () => {
   await Promise.all(roles.map((role) => role.stop()));
   await magento?.close();
@@ -77,7 +91,10 @@ describe('end to end: ERP -> Magento', { timeout: 300_000 }, () => {
       async () => ((await magentoProduct(magento.url, sku))?.name === name ? true : undefined),
       240_000,
       250,
-    );
+    ).catch((error: unknown) => {
+      // The roles' own account of where the edit stopped (a CI run once timed out here).
+      throw new Error(`${(error as Error).message}\n${rolesTail()}`);
+    });
     const row = await waitUntil(
       `the register index to show the delivery of ${sku}`,
       async () => {
