@@ -8,6 +8,8 @@
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import type mysql from 'mysql2/promise';
@@ -19,6 +21,7 @@ import type { RoleName } from '../../streams/config/syncline-config.ts';
 import { offerTopicOf } from '../../streams/processors/offers/channel-config.ts';
 import type { Offer } from '../../streams/processors/offers/offer.ts';
 import { contentHashHeader } from '../../streams/processors/offers/offers-processor.ts';
+import { repoRoot } from '../../infra/local/stack-config.ts';
 import type { RoleProcess } from '../../infra/local/syncline-roles.ts';
 import { startRole, testConfigFile } from '../helpers/pipeline.ts';
 import { tailTopics, type TailRecord, type TopicTail } from '../helpers/topic-tail.ts';
@@ -117,8 +120,20 @@ function differences(expected: Map<string, Expected | null>, actual: Map<string,
   return problems;
 }
 
+/** Every role run's output, killed ones included, kept for a failure to be read afterwards. */
+const runs: { name: string; child: RoleProcess }[] = [];
+
 async function startInstance(instance: Instance): Promise<void> {
   instance.child = await startRole(instance.role, instance.config);
+  runs.push({ name: `${instance.role}-${runs.length}`, child: instance.child });
+}
+
+/** Writes each role run's output under var/test-logs/ and says where. */
+function keepRoleLogs(): string {
+  const dir = join(repoRoot, 'var', 'test-logs', `pipeline-exactly-once-${run}`);
+  mkdirSync(dir, { recursive: true });
+  for (const { name, child } of runs) writeFileSync(join(dir, `${name}.log`), child.output());
+  return dir;
 }
 
 /** One transaction of random edits in PostgreSQL (stock, prices, names, EANs, active) or MariaDB (WH-3PL stock). */
@@ -234,7 +249,7 @@ describe('pipeline: exactly once while processors are SIGKILLed', { timeout: 600
       1000,
     ).catch((error: unknown) => {
       assert.fail(
-        `${(error as Error).message}; ${problems.length} differences, e.g.\n${problems.slice(0, 10).join('\n')}`,
+        `${(error as Error).message}; ${problems.length} differences, e.g.\n${problems.slice(0, 10).join('\n')}\nthe roles' logs: ${keepRoleLogs()}`,
       );
     });
 
@@ -248,7 +263,11 @@ describe('pipeline: exactly once while processors are SIGKILLed', { timeout: 600
         repeats.push(`${id} @${record.partition}:${record.offset}`);
       lastOf.set(id, value);
     }
-    assert.deepEqual(repeats, [], `changes emitted twice: ${repeats.slice(0, 10).join(', ')}`);
+    assert.deepEqual(
+      repeats,
+      [],
+      `changes emitted twice: ${repeats.slice(0, 10).join(', ')}${repeats.length > 0 ? `\nthe roles' logs: ${keepRoleLogs()}` : ''}`,
+    );
     console.log(
       `# ${changes} ERP changes, ${kills} SIGKILLs, ${tail?.records.length ?? 0} channel records, all ${expected.size} channel views equal to the ERP`,
     );
