@@ -62,10 +62,10 @@ function scenario(name: string) {
         startChild(fixture, {
           COUNT_INPUT: input,
           COUNT_OUTPUT: output,
-          COUNT_GROUP: group,
-          COUNT_BROKERS: kafkaBrokers().join(','),
-          COUNT_STATE_DIR: join(stateRoot, slot),
-          COUNT_COMMIT_INTERVAL_MS: String(commitIntervalMs),
+          FIXTURE_GROUP: group,
+          FIXTURE_BROKERS: kafkaBrokers().join(','),
+          FIXTURE_STATE_DIR: join(stateRoot, slot),
+          FIXTURE_COMMIT_INTERVAL_MS: String(commitIntervalMs),
         }),
       );
     },

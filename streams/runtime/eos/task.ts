@@ -8,6 +8,10 @@
  * (`<group>-task-<n>`), so whichever instance starts the task next fences a zombie (kafkajs sends
  * offsets without the consumer generation of KIP-447; fencing rests on that id alone).
  *
+ * A task that starts with a local store behind Kafka first replays the missing input into state
+ * (restore-plan.ts); until every input partition is restored, no live record is processed, as a
+ * joining processor would join it with state from before the replay.
+ *
  * Lifecycle: starting -> running -> closed. Any failure of a transaction closes the task and is
  * rethrown: the consumer restarts, rejoins the group, and the task starts again from the last
  * commit, which is always consistent.
@@ -49,6 +53,7 @@ export interface TaskDependencies {
 }
 
 const parkLogIntervalMs = 10_000;
+const restoreWarnAfterMs = 30_000;
 
 /**
  * Outputs are sent to the broker, inside the open transaction, whenever this many bytes are
@@ -93,6 +98,8 @@ export class Task {
   private readonly checkpoint = new Map<string, string>();
   private readonly lastParkLogged = new Map<string, number>();
   private readonly replayUntil = new Map<string, bigint>();
+  private readonly startedAt: number;
+  private restoreWaitLogged = false;
   private readonly log: Logger;
   private readonly now: () => number;
 
@@ -105,6 +112,7 @@ export class Task {
   ) {
     this.log = deps.logger.child({ task: id });
     this.now = deps.now ?? Date.now;
+    this.startedAt = this.now();
   }
 
   static async start(
@@ -219,8 +227,15 @@ export class Task {
     for (const message of batch.messages) {
       const until = this.replayUntil.get(tp);
       const replaying = until !== undefined && BigInt(message.offset) < until;
-      if (until !== undefined && !replaying) await this.finishReplay(tp);
-      if (replaying && this.transaction) await this.commit();
+      if (until !== undefined && !replaying) this.finishReplay(tp);
+      // A live record waits until every input partition of the task is restored: a processor that
+      // joins its inputs (offers: product, stock and prices of a SKU) would otherwise join it with
+      // another partition's state from before the replay, emit a wrong record and, through
+      // suppression, keep it. Not resolved, the rest of the batch is fetched again.
+      if (!replaying && this.replayUntil.size > 0) {
+        this.noteWaitingForRestore();
+        break;
+      }
       const record = await this.decode(batch, message, replaying);
       const next = (BigInt(message.offset) + 1n).toString();
       if (replaying) {
@@ -249,20 +264,38 @@ export class Task {
     const until = this.replayUntil.get(tp);
     if (replayed > 0 && until !== undefined) {
       this.store.commit(this.state.takeChanges(), this.checkpoint);
-      if (last !== undefined && BigInt(last) + 1n >= until) await this.finishReplay(tp);
+      // The batch's last offset counts the transaction markers after its last record: the replay
+      // is over once the position reaches its end, even if no record follows for a long time
+      // (the other partitions' live records wait for it).
+      if (BigInt(batch.lastOffset()) + 1n >= until) this.finishReplay(tp);
     }
     if (this.transaction && this.now() - this.transactionOpenedAt >= commitIntervalMs) await this.commit();
     metrics.batchSeconds.observe({ processor: processor.name }, (this.now() - started) / 1000);
     return last;
   }
 
-  private async finishReplay(tp: string): Promise<void> {
+  /** No transaction is open during a replay: live records wait for every replay to end. */
+  private finishReplay(tp: string): void {
     this.replayUntil.delete(tp);
-    // Another input partition of this task may have a transaction open: its state changes reach
-    // the store with its commit, not with this replay's progress.
-    if (this.transaction) await this.commit();
     this.store.commit(this.state.takeChanges(), this.checkpoint);
     this.log.info({ partition: tp }, 'local state restored');
+    if (this.replayUntil.size === 0 && this.restoreWaitLogged) {
+      this.log.info('every input partition restored; live records flow again');
+    }
+  }
+
+  /**
+   * Says, once per restore and after `restoreWarnAfterMs`, which partitions live records have been
+   * waiting for: a restore that long is a backlog worth seeing (or a replay whose last records
+   * were compacted away, which ends with the partition's next record).
+   */
+  private noteWaitingForRestore(): void {
+    if (this.restoreWaitLogged || this.now() - this.startedAt < restoreWarnAfterMs) return;
+    this.restoreWaitLogged = true;
+    this.log.warn(
+      { restoring: Object.fromEntries([...this.replayUntil].map(([tp, until]) => [tp, until.toString()])) },
+      'live records are waiting for the local state to be restored',
+    );
   }
 
   private async decode(batch: Batch, message: Batch['messages'][number], replaying: boolean) {
