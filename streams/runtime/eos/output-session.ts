@@ -6,6 +6,7 @@
  * exists to measure what exactly-once costs (issue 3), not for production.
  */
 import type { Producer, TopicMessages, TopicOffsets } from 'kafkajs';
+import { retryTransient } from './retry-transient.ts';
 
 export interface OutputSession {
   sendBatch(batch: { topicMessages: TopicMessages[]; acks: -1 }): Promise<unknown>;
@@ -21,7 +22,16 @@ export async function openOutputSession(
   exactlyOnce: boolean,
   commitOffsets: CommitOffsets,
 ): Promise<OutputSession> {
-  if (exactlyOnce) return producer.transaction();
+  if (exactlyOnce) {
+    const transaction = await producer.transaction();
+    return {
+      sendBatch: (batch) => transaction.sendBatch(batch),
+      // AddOffsetsToTxn again is harmless: the group is part of the transaction once.
+      sendOffsets: (offsets) => retryTransient(() => transaction.sendOffsets(offsets)),
+      commit: () => transaction.commit(),
+      abort: () => transaction.abort(),
+    };
+  }
   return {
     sendBatch: (batch) => producer.sendBatch(batch),
     sendOffsets: ({ topics }) => commitOffsets(topics),

@@ -148,8 +148,8 @@ export async function runProcessor(options: ProcessingOptions): Promise<RunningP
     log.info({ tasks: [...wanted.keys()].sort((a, b) => a - b) }, 'assignment');
   });
 
-  // A crash (a failed transaction closes its task and throws) makes kafkajs restart the consumer,
-  // which rejoins the group: forget every task so each starts again from its last commit.
+  // A crash (kafkajs gave up on a fetch, a heartbeat or a rebalance) makes kafkajs restart the
+  // consumer, which rejoins the group: forget every task so each starts again from its last commit.
   consumer.on(consumer.events.CRASH, ({ payload }) => {
     log.warn({ err: payload.error, restart: payload.restart }, 'consumer crashed');
     for (const id of [...tasks.keys()]) void stopTask(id);
@@ -178,20 +178,33 @@ export async function runProcessor(options: ProcessingOptions): Promise<RunningP
       const task = await starting;
       // The task moved its partitions' positions when it started: this batch may be stale now.
       if (isStale()) return;
-      if (!task.running) {
+      // A task closed by a failed transaction (it logged why) is not an error of the consumer: an
+      // error thrown from here that kafkajs deems non-retriable (a fenced producer, a closed task)
+      // stops the consumer for good, and a CI run lost its offers role so. The task restarts from
+      // its last commit instead. Checked under the lock, as a failing timed commit closes the task
+      // while this batch waits for it.
+      const outcome = await task.lock.run(async () => {
+        if (!task.running) return undefined;
+        try {
+          return { last: await task.handleBatch(batch, () => payload.heartbeat(), options.commitIntervalMs) };
+        } catch (error) {
+          if (!task.running) return undefined;
+          throw error;
+        }
+      });
+      if (outcome === undefined) {
         const inputs = assigned.get(task.id) ?? [];
         if (task.fenced) {
           // Another instance runs this task now; wait for the group to tell us our new assignment.
           consumer.pause(inputs.map(({ topic, partition }) => ({ topic, partitions: [partition] })));
-        } else {
+        } else if (tasks.get(task.id) === starting) {
+          // Closed by a failed transaction: start it again from its last commit (once: a start
+          // already under way replaced `starting` in the map).
           startTask(task.id, inputs);
         }
         return;
       }
-      const last = await task.lock.run(() =>
-        task.handleBatch(batch, () => payload.heartbeat(), options.commitIntervalMs),
-      );
-      if (last !== undefined) payload.resolveOffset(last);
+      if (outcome.last !== undefined) payload.resolveOffset(outcome.last);
       await payload.heartbeat();
     },
   });

@@ -13,8 +13,8 @@
  * joining processor would join it with state from before the replay.
  *
  * Lifecycle: starting -> running -> closed. Any failure of a transaction closes the task and is
- * rethrown: the consumer restarts, rejoins the group, and the task starts again from the last
- * commit, which is always consistent.
+ * rethrown; the processing loop then starts the task again from its last commit, which is always
+ * consistent (or, fenced, leaves it to the instance that fenced it).
  */
 import type { Admin, Batch, ICustomPartitioner, Kafka, Message, Producer } from 'kafkajs';
 import type { Logger } from 'pino';

@@ -16,6 +16,17 @@ export interface TopicSpec {
 }
 
 /**
+ * Kafka never compacts a topic's active segment, and by default a segment only closes after 7 days
+ * or 1 GiB: a task that rebuilds its state (a new instance, a wiped store) would replay up to a
+ * week of every change, and live records wait for that replay. Closing a segment every hour lets
+ * the cleaner keep a compacted topic near one record per key.
+ */
+export const compactedTopicConfigs: Readonly<Record<string, string>> = {
+  'cleanup.policy': 'compact',
+  'segment.ms': String(60 * 60 * 1000),
+};
+
+/**
  * Roles started together on a fresh broker create the same topics at the same moment: one wins,
  * and the other's wait for leaders can meet a topic that exists but is not served yet
  * (UNKNOWN_TOPIC_OR_PARTITION, retriable). So a retriable failure starts over, a few times.
@@ -52,7 +63,7 @@ async function ensureTopicsOnce(
       numPartitions: spec.partitions,
       replicationFactor,
       configEntries: Object.entries({
-        'cleanup.policy': spec.compacted ? 'compact' : 'delete',
+        ...(spec.compacted ? compactedTopicConfigs : { 'cleanup.policy': 'delete' }),
         ...spec.configs,
       }).map(([name, value]) => ({ name, value })),
     }));
