@@ -32,6 +32,7 @@ import type { RoleProcess } from '../infra/local/syncline-roles.ts';
 import type { ChannelSinks, LatencyFigures } from './sink-latency.ts';
 import { median, percentile } from './stats.ts';
 import { topicRecords } from './topic-records.ts';
+import { groupCaughtUp } from '../test/helpers/group-offsets.ts';
 import { figuresText, roleFigures, scrape } from './role-metrics.ts';
 import { canonicalTopics } from '../streams/processors/canonical.ts';
 import { familyRepartitionTopic } from '../streams/processors/offers/offers-processor.ts';
@@ -133,30 +134,9 @@ async function produceAll(producer: Producer, events: Iterable<CdcEvent>): Promi
 }
 
 /**
- * True once a group's committed offsets are within `slack` of the end of every input partition.
- * A transactionally written partition ends with commit markers, one per transaction that wrote to
- * it, and every writing task (4 of them) may have one open at once: up to 4 markers after the last
- * record. kafkajs never hands over a batch of markers only, so the group never commits past them.
- */
-async function caughtUp(admin: Admin, groupId: string, topics: string[], slack: bigint): Promise<boolean> {
-  const committed = await admin.fetchOffsets({ groupId, topics });
-  for (const topic of topics) {
-    const ends = await admin.fetchTopicOffsets(topic);
-    for (const { partition, high } of ends) {
-      const offset = committed
-        .find((t) => t.topic === topic)
-        ?.partitions.find((p) => p.partition === partition)?.offset;
-      const at = offset === undefined || offset === '-1' ? 0n : BigInt(offset);
-      if (BigInt(high) - at > slack) return false;
-    }
-  }
-  return true;
-}
-
-/**
  * Waits until both processors are idle and returns when they wrote their last record. The ingest's
  * inputs are written without transactions, so its committed offsets reach the end exactly. The
- * offers group's committed offsets stay a few offsets short of the end (see caughtUp), so its end
+ * offers group's committed offsets stay a few offsets short of the end (see groupCaughtUp), so its end
  * is taken from its outputs instead: the moment the canonical, family and channel topics last
  * grew, once nothing has moved for two seconds and its committed offsets are within a few offsets
  * of the end (so a task rebuilding its state, which writes nothing for a while, is not taken for
@@ -187,8 +167,8 @@ async function waitCaughtUp(admin: Admin): Promise<number> {
       lastChangeAt = Date.now();
     } else if (
       Date.now() - lastChangeAt >= 2000 &&
-      (await caughtUp(admin, 'syncline-ingest', ingestInputs, 0n)) &&
-      (await caughtUp(admin, 'syncline-offers', offersInputs, 8n))
+      (await groupCaughtUp(admin, 'syncline-ingest', ingestInputs)) &&
+      (await groupCaughtUp(admin, 'syncline-offers', offersInputs, 8n))
     ) {
       return lastChangeAt;
     }

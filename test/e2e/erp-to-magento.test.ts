@@ -24,6 +24,14 @@ let magento: MagentoSimulator;
 const roles: RoleProcess[] = [];
 let sku: string;
 
+/** The roles the test runs, with their arguments; `roles` holds them in this order. */
+const starts: [Parameters<typeof startRole>[0], string[]][] = [
+  ['ingest', []],
+  ['offers', []],
+  ['sink', ['--channel', 'webshop']],
+  ['register-index', []],
+];
+
 before(async () => {
   await seedErp({ target: 'all', size: 'tiny' });
   await applyConnectors();
@@ -47,12 +55,6 @@ before(async () => {
     },
   });
   // One after the other, each kept as soon as it runs, so after() stops whatever started.
-  const starts: [Parameters<typeof startRole>[0], string[]][] = [
-    ['ingest', []],
-    ['offers', []],
-    ['sink', ['--channel', 'webshop']],
-    ['register-index', []],
-  ];
   for (const [role, args] of starts) roles.push(await startRole(role, config, { args }));
 });
 
@@ -65,7 +67,8 @@ function rolesTail(): string {
         .split('\n')
         .filter((line) => /"level":(40|50|60)/.test(line))
         .slice(-15);
-      return `--- role ${i} (${role.process.spawnargs.slice(role.process.spawnargs.indexOf('streams/cli.ts') + 1).join(' ')}):\n${lines.join('\n')}`;
+      const [name, args] = starts[i] ?? ['?', []];
+      return `--- ${name} ${args.join(' ')}:\n${lines.join('\n')}`;
     })
     .join('\n');
 }

@@ -19,6 +19,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Admin } from 'kafkajs';
 import { kafkaBrokers } from '../../infra/local/stack-config.ts';
 import { startChild, type Child } from '../helpers/child-process.ts';
+import { groupCaughtUp } from '../helpers/group-offsets.ts';
 import { readTopic, testKafka } from '../helpers/read-topic.ts';
 import { waitUntil } from '../helpers/wait-until.ts';
 
@@ -90,12 +91,7 @@ function scenario(name: string) {
     async assertExactlyOnce(): Promise<void> {
       await waitUntil(
         'the processors to consume every input record',
-        async () => {
-          const committed = await committedOffsets();
-          const ends = await admin.fetchTopicOffsets(input);
-          const done = ends.every(({ partition, high }) => (committed.get(partition) ?? -1n) >= BigInt(high));
-          return done ? true : undefined;
-        },
+        async () => ((await groupCaughtUp(admin, group, [input])) ? true : undefined),
         180_000,
         1000,
       );

@@ -22,6 +22,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Admin, Producer } from 'kafkajs';
 import { kafkaBrokers } from '../../infra/local/stack-config.ts';
 import { startChild, type Child } from '../helpers/child-process.ts';
+import { groupCaughtUp } from '../helpers/group-offsets.ts';
 import { readTopic, testKafka } from '../helpers/read-topic.ts';
 import { waitUntil } from '../helpers/wait-until.ts';
 
@@ -55,12 +56,7 @@ function start(slot: string): Child {
 async function leftConsumed(): Promise<void> {
   await waitUntil(
     `the group to consume ${left}`,
-    async () => {
-      const [ends] = await admin.fetchTopicOffsets(left);
-      const [committed] = await admin.fetchOffsets({ groupId: group, topics: [left] });
-      const offset = committed?.partitions.find((p) => p.partition === 0)?.offset ?? '-1';
-      return ends !== undefined && BigInt(offset) >= BigInt(ends.high) ? true : undefined;
-    },
+    async () => ((await groupCaughtUp(admin, group, [left])) ? true : undefined),
     120_000,
     250,
   );
