@@ -51,8 +51,10 @@ export type ItemOutcome =
 
 /**
  * A call that failed as a whole: nothing of the batch is known to be applied. `transient` calls
- * (network errors, timeouts, 5xx, 429) are retried with backoff and feed the circuit breaker;
- * others (401, 403, a 400 for the whole request) park every record of the call.
+ * (network errors, timeouts, 5xx, 429) are retried with backoff and feed the circuit breaker.
+ * `channelWide` ones (401, 403, a 404 of the route: the channel refuses every call, whatever it
+ * carries) pause delivery to the channel until a probe is accepted; nothing is parked for them.
+ * The rest (a 400 for the whole request) park every record of the call.
  */
 export class ChannelCallError extends Error {
   override readonly name = 'ChannelCallError';
@@ -66,6 +68,12 @@ export class ChannelCallError extends Error {
       /** From the channel's `Retry-After` (seconds or HTTP date), in ms from now. */
       readonly retryAfterMs?: number;
       readonly code?: string;
+      /**
+       * The channel refuses every call, not these records: credentials, permissions, an API
+       * route that is not there. An adapter sets it only when no record can be at fault (a 404
+       * of the route, never a 404 of one SKU).
+       */
+      readonly channelWide?: boolean;
     },
     options?: { cause?: unknown },
   ) {

@@ -24,6 +24,7 @@ import {
   type ChannelHttp,
   type ItemOutcome,
 } from './channel-adapter.ts';
+import type { ChannelRefusal, Refusal } from './channel-refusal.ts';
 import type { CircuitBreaker } from './circuit-breaker.ts';
 import type { ChannelHoldings } from './ops/channel-holdings.ts';
 import type { Fate, SinkRecord } from './register-entry.ts';
@@ -34,17 +35,35 @@ export interface RecordFate {
   readonly fate: Fate;
 }
 
+/**
+ * A change of the whole channel, for the register: delivery paused because the channel refuses
+ * every call, or resumed because it accepted one. `record` is the first record of the call that
+ * met the change: where delivery stopped, or where it went on.
+ */
+export interface ChannelEvent {
+  readonly kind: 'REFUSED' | 'RESUMED';
+  readonly refusal: Refusal;
+  readonly record: SinkRecord;
+  readonly atMs: number;
+}
+
 export interface DeliverDependencies {
   readonly channel: string;
   readonly adapter: ChannelAdapter;
   readonly http: ChannelHttp;
   readonly holdings: ChannelHoldings;
   readonly breaker: CircuitBreaker;
+  /** The channel's refusal state, shared by the partitions a process delivers side by side. */
+  readonly refusal: ChannelRefusal;
   readonly retry: RetryPolicy & { readonly parkAfterAttempts: number };
   /** Records per adapter call (at most the adapter's maxBatch). */
   readonly batchSize: number;
   /** Durably records fates (register; dead letters for PARKED) before the function goes on. */
   readonly record: (fates: readonly RecordFate[]) => Promise<void>;
+  /** Durably records a channel-wide change (register) before the function goes on. */
+  readonly recordChannel: (event: ChannelEvent) => Promise<void>;
+  /** Told when the ops database stops answering (true) and answers again (false). */
+  readonly opsOutage?: (down: boolean) => void;
   readonly logger: Logger;
   readonly signal: AbortSignal;
   /** Keeps the consumer's group membership alive while waiting. */

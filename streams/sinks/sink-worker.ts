@@ -21,6 +21,7 @@ import {
 import type { OutgoingRecord, RecordWriter } from '../runtime/sink/record-writer.ts';
 import type { ChannelAdapter } from './channel-adapter.ts';
 import { channelHttp } from './channel-http.ts';
+import { ChannelRefusal } from './channel-refusal.ts';
 import { CircuitBreaker } from './circuit-breaker.ts';
 import { deliverRecords, SinkStopped, type RecordFate } from './deliver-records.ts';
 import { postgresHoldings } from './ops/channel-holdings.ts';
@@ -135,6 +136,8 @@ export async function runChannelSink(options: ChannelSinkOptions): Promise<Runni
           http: httpFor(context.heartbeat),
           holdings,
           breaker,
+          refusal: new ChannelRefusal({ probeIntervalMs: 30_000 }),
+          recordChannel: () => Promise.resolve(),
           retry: sink.retry,
           batchSize,
           record,

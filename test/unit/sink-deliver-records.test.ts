@@ -1,113 +1,13 @@
 /**
  * The sink's core decisions without Kafka: which records are sent, what each record's fate is,
  * how transient failures are retried (backoff, Retry-After, circuit breaker) and when a record is
- * parked. The adapter here is a scripted stand-in for a channel: the runner's contract with it is
- * the ChannelAdapter interface, tested for real against simulators in the integration tests.
+ * parked (harness: sink-fixtures.ts). A channel refusing every call is in
+ * sink-deliver-refusals.test.ts, the ops database going away in sink-deliver-ops-outage.test.ts.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import pino from 'pino';
-import type { Offer } from '../../streams/processors/offers/index.ts';
-import {
-  ChannelCallError,
-  type ChannelAdapter,
-  type Delivery,
-  type ItemOutcome,
-} from '../../streams/sinks/channel-adapter.ts';
-import { CircuitBreaker } from '../../streams/sinks/circuit-breaker.ts';
-import { deliverRecords, type RecordFate } from '../../streams/sinks/deliver-records.ts';
-import type { ChannelHoldings } from '../../streams/sinks/ops/channel-holdings.ts';
-import type { SinkRecord } from '../../streams/sinks/register-entry.ts';
-
-const offer = (sku: string): Offer => ({
-  channel: 'webshop',
-  sku,
-  parentSku: null,
-  name: `Product ${sku}`,
-  description: null,
-  ean: null,
-  brand: null,
-  category: null,
-  attributes: {},
-  price: { amount: '10.00', currency: 'EUR' },
-  quantity: 3,
-  variants: [],
-  fields: {},
-});
-
-let offset = 0;
-const rec = (key: string, hash = `h-${key}`, value: Offer | null = offer(key)): SinkRecord => ({
-  topic: 'channel.webshop.offer.v1',
-  partition: 0,
-  offset: String(offset++),
-  key,
-  offer: value,
-  contentHash: hash,
-  headers: { 'syncline.commit-ms': '1000' },
-  raw: null,
-});
-
-type Script = (batch: readonly Delivery[], call: number) => ItemOutcome[];
-
-function harness(
-  script: Script,
-  options: { held?: Record<string, string>; batchSize?: number; parkAfter?: number } = {},
-) {
-  const calls: string[][] = [];
-  const held = new Map(Object.entries(options.held ?? {}));
-  const fates: RecordFate[] = [];
-  const sleeps: number[] = [];
-  let clock = 0;
-  const adapter: ChannelAdapter = {
-    kind: 'scripted',
-    maxBatch: 100,
-    deliver: (batch) => {
-      calls.push(batch.map((d) => d.key));
-      return Promise.resolve().then(() => script(batch, calls.length));
-    },
-    close: () => Promise.resolve(),
-  };
-  const holdings: ChannelHoldings = {
-    hashes: (keys) =>
-      Promise.resolve(new Map(keys.flatMap((k) => (held.has(k) ? [[k, held.get(k)!] as const] : [])))),
-    record: (delivered) => {
-      for (const d of delivered) held.set(d.key, d.contentHash);
-      return Promise.resolve();
-    },
-  };
-  const breaker = new CircuitBreaker({ failureThreshold: 3, openMs: 1000, maxOpenMs: 8000 });
-  const run = (records: SinkRecord[]) =>
-    deliverRecords(records, {
-      channel: 'webshop',
-      adapter,
-      http: { request: () => Promise.reject(new Error('not used')) },
-      holdings,
-      breaker,
-      retry: {
-        initialDelayMs: 100,
-        maxDelayMs: 5000,
-        multiplier: 2,
-        parkAfterAttempts: options.parkAfter ?? 5,
-      },
-      batchSize: options.batchSize ?? 100,
-      record: (batch) => (fates.push(...batch), Promise.resolve()),
-      logger: pino({ level: 'silent' }),
-      signal: new AbortController().signal,
-      heartbeat: () => Promise.resolve(),
-      now: () => clock,
-      sleep: (ms) => {
-        sleeps.push(ms);
-        clock += ms;
-        return Promise.resolve();
-      },
-      random: () => 0.5,
-    });
-  const statuses = () => fates.map((f) => `${f.record.key}:${f.fate.status}:${f.fate.attempt}`);
-  return { run, calls, held, fates, sleeps, statuses, breaker };
-}
-
-const delivered = (batch: readonly Delivery[]): ItemOutcome[] =>
-  batch.map(() => ({ kind: 'delivered', status: 200 }));
+import { ChannelCallError } from '../../streams/sinks/channel-adapter.ts';
+import { delivered, harness, rec } from './sink-fixtures.ts';
 
 describe('deliverRecords', () => {
   it('delivers every record once and records the channel as holding it', async () => {
@@ -224,13 +124,13 @@ describe('deliverRecords', () => {
     assert.equal(h.fates.at(-1)?.fate.errorCode, 'RETRIES_EXHAUSTED');
   });
 
-  it('parks every record of a call the channel refuses as a whole (401)', async () => {
+  it('parks every record of a call the channel refuses as a whole for what it carries (400)', async () => {
     const h = harness(() => {
-      throw new ChannelCallError('401', {
+      throw new ChannelCallError('400', {
         transient: false,
-        status: 401,
-        channelError: "The consumer isn't authorized to access Magento_Catalog::products.",
-        code: 'UNAUTHORIZED',
+        status: 400,
+        channelError: 'The request body is not a valid bulk of products.',
+        code: 'HTTP_400',
       });
     });
     await h.run([rec('A'), rec('B')]);
