@@ -1,16 +1,20 @@
 /**
  * The sink's core, without Kafka: given the records of one fetched batch of a channel topic, make
- * the channel hold them and give every record an outcome (invariant 3), in this order:
+ * the channel hold them and give every record exactly one fate per attempt, in this order:
  *
  *   1. A key written twice in the batch: only its last record counts, the earlier are SUPERSEDED
  *      (the topic is compacted; the channel only needs the latest state).
  *   2. A record whose content hash the channel already holds is UNCHANGED and not sent.
- *   3. The rest goes to the adapter in chunks of the channel's batch size. Per call:
+ *   3. The rest goes to the adapter in chunks of the channel's batch size. Per call (call-fates.ts):
  *      - delivered records are recorded as held, then DELIVERED;
  *      - rejected records are PARKED (dead letter + register);
  *      - a transient failure (the whole call, or some records) is FAILED_WILL_RETRY and the
  *        records are sent again after a backoff with jitter that honours Retry-After; calls that
  *        fail as a whole feed the circuit breaker, which pauses calls while the channel is down.
+ *   A call the channel refuses channel-wide (credentials, permissions, a missing route) is no
+ *   attempt of its records: delivery pauses (channel-refusal.ts), one probe goes per interval, and
+ *   the register gets one channel-wide entry when it starts and one when it ends.
+ *   The ops database going away (budget, holdings) is waited out, never parked for.
  *
  * Returns when every record has its final outcome; the caller then commits the batch's offsets.
  * A channel that is down is retried without end (Kafka holds the records meanwhile); a record that
@@ -18,22 +22,16 @@
  * `parkAfterAttempts` attempts so it cannot hold up its partition for ever.
  */
 import type { Logger } from 'pino';
-import {
-  ChannelCallError,
-  type ChannelAdapter,
-  type ChannelHttp,
-  type ItemOutcome,
-} from './channel-adapter.ts';
-import type { ChannelRefusal, Refusal } from './channel-refusal.ts';
+import { callFates, type CallResult, type RecordFate } from './call-fates.ts';
+import { ChannelCallError, type ChannelAdapter, type ChannelHttp } from './channel-adapter.ts';
+import type { ChannelRefusal, Refusal, RefusalDetails } from './channel-refusal.ts';
 import type { CircuitBreaker } from './circuit-breaker.ts';
 import type { ChannelHoldings } from './ops/channel-holdings.ts';
-import type { Fate, SinkRecord } from './register-entry.ts';
+import { OpsUnavailable } from './ops/ops-outage.ts';
+import type { SinkRecord } from './register-entry.ts';
 import { backoffDelayMs, type RetryPolicy } from './retry-backoff.ts';
 
-export interface RecordFate {
-  readonly record: SinkRecord;
-  readonly fate: Fate;
-}
+export type { RecordFate } from './call-fates.ts';
 
 /**
  * A change of the whole channel, for the register: delivery paused because the channel refuses
@@ -107,7 +105,8 @@ export async function deliverRecords(
     if (earlier) superseded.push({ record: earlier, fate: { status: 'SUPERSEDED', attempt: 0 } });
     latest.set(record.key, record);
   }
-  const held = await deps.holdings.hashes([...latest.keys()]);
+  const ops = opsWatch(deps);
+  const held = await ops.waitFor('channel holdings', () => deps.holdings.hashes([...latest.keys()]));
   const unchanged: RecordFate[] = [];
   const toSend: SinkRecord[] = [];
   for (const record of latest.values()) {
@@ -119,127 +118,189 @@ export async function deliverRecords(
   }
   await deps.record([...superseded, ...unchanged]);
   for (let start = 0; start < toSend.length; start += deps.batchSize) {
-    await deliverChunk(toSend.slice(start, start + deps.batchSize), deps);
+    await deliverChunk(toSend.slice(start, start + deps.batchSize), deps, ops);
     // A fetched batch can take minutes at a channel's pace: the group must hear from us.
     await deps.heartbeat();
   }
 }
 
-async function deliverChunk(chunk: readonly SinkRecord[], deps: DeliverDependencies): Promise<void> {
+async function deliverChunk(
+  chunk: readonly SinkRecord[],
+  deps: DeliverDependencies,
+  ops: OpsWatch,
+): Promise<void> {
   const now = deps.now ?? Date.now;
-  const attempts = new Map<SinkRecord, number>();
+  const attemptOf = new Map<SinkRecord, number>();
+  const strikesOf = new Map<SinkRecord, number>();
+  const attempts = {
+    attempt: (record: SinkRecord) => attemptOf.get(record) ?? 1,
+    strike: (record: SinkRecord) => {
+      const strikes = (strikesOf.get(record) ?? 0) + 1;
+      strikesOf.set(record, strikes);
+      return strikes;
+    },
+    parkAfterAttempts: deps.retry.parkAfterAttempts,
+  };
   let pending = chunk;
   let callFailures = 0;
+  let opsFailures = 0;
   while (pending.length > 0) {
     if (deps.signal.aborted) throw new SinkStopped('the sink is stopping');
-    const breakerWait = deps.breaker.waitMs(now());
-    if (breakerWait > 0) {
-      await pause(breakerWait, deps);
+    // While the channel refuses, a call goes only as the interval's probe; while it is down, only
+    // when the breaker lets it.
+    const wait = deps.breaker.waitMs(now()) || deps.refusal.waitMs(now());
+    if (wait > 0) {
+      await pause(wait, deps);
       continue;
     }
-    for (const record of pending) attempts.set(record, (attempts.get(record) ?? 0) + 1);
-    const fates: RecordFate[] = [];
-    const retry: SinkRecord[] = [];
-    let retryAfterMs: number | undefined;
-    try {
-      const outcomes = await deps.adapter.deliver(
-        pending.map(({ key, offer, contentHash, partition, offset }) => ({
-          key,
-          offer,
-          contentHash,
-          revision: `${partition}:${offset}`,
-        })),
-        { http: deps.http, logger: deps.logger, signal: deps.signal },
-      );
-      if (outcomes.length !== pending.length) {
-        throw new Error(
-          `adapter ${deps.adapter.kind} returned ${outcomes.length} outcomes for ${pending.length} records`,
-        );
-      }
+    for (const record of pending) attemptOf.set(record, (attemptOf.get(record) ?? 0) + 1);
+    const result = await call(pending, deps);
+    const refusal = channelWideRefusal(result);
+    if (refusal) {
+      // The channel looked at none of these records: not an attempt of theirs, no fate, no park.
+      for (const record of pending) attemptOf.set(record, (attemptOf.get(record) ?? 1) - 1);
+      await refused(refusal, pending[0] as SinkRecord, deps);
+      continue;
+    }
+    if (result.kind === 'answered' || isRefusalOfContent(result)) {
+      await accepted(pending[0] as SinkRecord, deps);
+    }
+    const outcome = callFates(pending, result, attempts);
+    if (result.kind === 'answered') {
       deps.breaker.succeeded();
       callFailures = 0;
-      const delivered: SinkRecord[] = [];
-      pending.forEach((record, index) => {
-        const outcome = outcomes[index] as ItemOutcome;
-        const attempt = attempts.get(record) ?? 1;
-        if (outcome.kind === 'delivered') {
-          delivered.push(record);
-          fates.push({ record, fate: { status: 'DELIVERED', attempt, httpStatus: outcome.status } });
-        } else if (outcome.kind === 'rejected') {
-          fates.push({ record, fate: parked(attempt, outcome.status, outcome.code, outcome.channelError) });
-        } else if (attempt >= deps.retry.parkAfterAttempts) {
-          fates.push({
-            record,
-            fate: parked(attempt, outcome.status, 'RETRIES_EXHAUSTED', outcome.channelError),
-          });
-        } else {
-          retry.push(record);
-          retryAfterMs = Math.max(retryAfterMs ?? 0, outcome.retryAfterMs ?? 0) || undefined;
-          fates.push({
-            record,
-            fate: {
-              status: 'FAILED_WILL_RETRY',
-              attempt,
-              httpStatus: outcome.status,
-              errorCode: 'CHANNEL_BUSY',
-              channelError: outcome.channelError,
-            },
-          });
-        }
-      });
-      // Held first: a crash between the two re-sends nothing that was delivered.
-      await deps.holdings.record(delivered.map(({ key, contentHash }) => ({ key, contentHash })));
-    } catch (error) {
-      if (error instanceof SinkStopped || deps.signal.aborted) throw new SinkStopped('the sink is stopping');
-      const call = error instanceof ChannelCallError ? error.details : undefined;
-      if (call && !call.transient) {
-        for (const record of pending) {
-          const attempt = attempts.get(record) ?? 1;
-          fates.push({
-            record,
-            fate: parked(attempt, call.status, call.code ?? 'CALL_REFUSED', call.channelError),
-          });
-        }
-      } else {
-        // A channel that fails the whole call: retried without end, paced by backoff and breaker.
-        // An adapter that throws something else (a defect): parked after parkAfterAttempts.
-        if (call) deps.breaker.failed(now());
-        callFailures += 1;
-        retryAfterMs = call?.retryAfterMs;
-        for (const record of pending) {
-          const attempt = attempts.get(record) ?? 1;
-          const message = call ? call.channelError : `adapter failed: ${(error as Error).message}`;
-          if (!call && attempt >= deps.retry.parkAfterAttempts) {
-            fates.push({ record, fate: parked(attempt, null, 'ADAPTER_FAILED', message) });
-            continue;
-          }
-          retry.push(record);
-          fates.push({
-            record,
-            fate: {
-              status: 'FAILED_WILL_RETRY',
-              attempt,
-              httpStatus: call?.status ?? null,
-              errorCode: call?.code ?? (call ? 'CALL_FAILED' : 'ADAPTER_FAILED'),
-              channelError: message,
-            },
-          });
-        }
-        deps.logger.warn(
-          { err: error, records: pending.length, failures: callFailures, breaker: deps.breaker.state },
-          `channel ${deps.channel} call failed; retrying`,
-        );
-      }
+    } else if (outcome.channelDown) {
+      deps.breaker.failed(now());
     }
-    await deps.record(fates);
-    pending = retry;
+    if (outcome.opsUnavailable) {
+      opsFailures += 1;
+      ops.down((result as { error: unknown }).error);
+    } else {
+      opsFailures = 0;
+    }
+    if (result.kind === 'failed' && !outcome.opsUnavailable) {
+      callFailures += 1;
+      deps.logger.warn(
+        { err: result.error, records: pending.length, failures: callFailures, breaker: deps.breaker.state },
+        `channel ${deps.channel} call failed${outcome.retry.length > 0 ? '; retrying' : ''}`,
+      );
+    }
+    // Held first: a crash between the two re-sends nothing that was delivered. An ops outage here
+    // waits: the records are delivered, and say so only once the holdings know it.
+    await ops.waitFor('channel holdings', () =>
+      deps.holdings.record(outcome.delivered.map(({ key, contentHash }) => ({ key, contentHash }))),
+    );
+    await deps.record(outcome.fates);
+    pending = outcome.retry;
     if (pending.length > 0) {
-      const attempt = Math.max(...pending.map((r) => attempts.get(r) ?? 1));
-      await pause(backoffDelayMs(attempt, deps.retry, retryAfterMs, deps.random), deps);
+      const attempt = outcome.opsUnavailable
+        ? opsFailures
+        : Math.max(...pending.map((r) => attemptOf.get(r) ?? 1));
+      await pause(backoffDelayMs(attempt, deps.retry, outcome.retryAfterMs, deps.random), deps);
     }
   }
 }
 
-function parked(attempt: number, status: number | null, code: string, channelError: string): Fate {
-  return { status: 'PARKED', attempt, httpStatus: status, errorCode: code, channelError };
+/** One adapter call; what it threw is its result too, unless the sink is stopping. */
+async function call(pending: readonly SinkRecord[], deps: DeliverDependencies): Promise<CallResult> {
+  try {
+    const outcomes = await deps.adapter.deliver(
+      pending.map(({ key, offer, contentHash, partition, offset }) => ({
+        key,
+        offer,
+        contentHash,
+        revision: `${partition}:${offset}`,
+      })),
+      { http: deps.http, logger: deps.logger, signal: deps.signal },
+    );
+    if (outcomes.length !== pending.length) {
+      throw new Error(
+        `adapter ${deps.adapter.kind} returned ${outcomes.length} outcomes for ${pending.length} records`,
+      );
+    }
+    return { kind: 'answered', outcomes };
+  } catch (error) {
+    if (error instanceof SinkStopped || deps.signal.aborted) throw new SinkStopped('the sink is stopping');
+    return { kind: 'failed', error };
+  }
+}
+
+function channelWideRefusal(result: CallResult): RefusalDetails | undefined {
+  if (result.kind !== 'failed' || !(result.error instanceof ChannelCallError)) return undefined;
+  const { details } = result.error;
+  if (details.channelWide !== true) return undefined;
+  return {
+    httpStatus: details.status,
+    errorCode: details.code ?? 'CHANNEL_REFUSED',
+    channelError: details.channelError,
+  };
+}
+
+/** The channel read the call and refused what it carries: it accepts calls, so a refusal is over. */
+function isRefusalOfContent(result: CallResult): boolean {
+  return (
+    result.kind === 'failed' && result.error instanceof ChannelCallError && !result.error.details.transient
+  );
+}
+
+async function refused(details: RefusalDetails, record: SinkRecord, deps: DeliverDependencies) {
+  const now = (deps.now ?? Date.now)();
+  const { refusal } = deps;
+  if (!refusal.refused(now, details)) {
+    deps.logger.debug({ refusedCalls: refusal.refusal?.refusedCalls }, 'probe refused');
+    return;
+  }
+  await deps.recordChannel({ kind: 'REFUSED', refusal: refusal.refusal!, record, atMs: now });
+}
+
+async function accepted(record: SinkRecord, deps: DeliverDependencies) {
+  const ended = deps.refusal.accepted();
+  if (ended === undefined) return;
+  await deps.recordChannel({ kind: 'RESUMED', refusal: ended, record, atMs: (deps.now ?? Date.now)() });
+}
+
+/**
+ * The ops database as one batch meets it: a query that meets an outage is tried again after a
+ * backoff, for as long as it takes (the sink is doing nothing else meanwhile); the outage and its
+ * end are told once each.
+ */
+interface OpsWatch {
+  down(error: unknown): void;
+  waitFor<T>(what: string, query: () => Promise<T>): Promise<T>;
+}
+
+function opsWatch(deps: DeliverDependencies): OpsWatch {
+  let isDown = false;
+  const watch: OpsWatch = {
+    down(error) {
+      if (isDown) return;
+      isDown = true;
+      deps.opsOutage?.(true);
+      deps.logger.warn(
+        { err: error },
+        `ops database unreachable: delivery to channel ${deps.channel} waits for it (nothing is parked meanwhile)`,
+      );
+    },
+    async waitFor(what, query) {
+      for (let failures = 1; ; failures += 1) {
+        try {
+          const result = await query();
+          if (isDown) {
+            isDown = false;
+            deps.opsOutage?.(false);
+            deps.logger.info(`ops database answers again: delivery to channel ${deps.channel} goes on`);
+          }
+          return result;
+        } catch (error) {
+          if (!(error instanceof OpsUnavailable)) throw error;
+          watch.down(error);
+          if (deps.signal.aborted) throw new SinkStopped('the sink is stopping');
+          await pause(backoffDelayMs(failures, deps.retry, undefined, deps.random), deps);
+          if (deps.signal.aborted) throw new SinkStopped('the sink is stopping');
+          deps.logger.debug({ what, failures }, 'ops database: trying again');
+        }
+      }
+    },
+  };
+  return watch;
 }
