@@ -240,12 +240,13 @@ describe('db-table adapter on PostgreSQL', () => {
     assert.equal(await row('SKU-NEG-QTY'), undefined);
   });
 
-  it('parks the call when the table does not exist', async () => {
+  it("refuses the whole channel, not the call's records, when the table does not exist", async () => {
     const missing = create({ table: `portal.no_such_table_${suffix}` });
     try {
       const error = await expectCallError(missing.deliver([upsert(offer('SKU-X'))], context));
       assert.equal(error.details.transient, false);
       assert.equal(error.details.code, 'SQLSTATE_42P01');
+      assert.equal(error.details.channelWide, true);
       assert.match(error.message, /does not exist/);
     } finally {
       await missing.close();

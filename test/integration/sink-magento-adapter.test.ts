@@ -382,7 +382,7 @@ describe('Magento adapter, auth', () => {
     assert.equal((await storedProduct('ADM-2'))?.status, 1);
   });
 
-  it('fails for good with a 401 when bearer integration tokens are off (Magento >= 2.4.4 default)', async () => {
+  it('refuses the channel with a 401 when bearer integration tokens are off (Magento >= 2.4.4 default)', async () => {
     const strict = await startMagentoSimulator({ bearerIntegration: false });
     try {
       await assert.rejects(
@@ -391,6 +391,7 @@ describe('Magento adapter, auth', () => {
           assert.ok(error instanceof ChannelCallError);
           assert.equal(error.details.transient, false);
           assert.equal(error.details.status, 401);
+          assert.equal(error.details.channelWide, true);
           assert.equal(error.details.code, 'UNAUTHORIZED');
           assert.equal(
             error.details.channelError,

@@ -8,14 +8,17 @@
  *     resources), 57 (operator intervention: admin shutdown, statement timeout), 58 (system
  *     error), 55P03 (lock not available), and node's own network errors: the database is busy or
  *     away; the whole call is retried.
- *   - anything else (a missing table or column, no privilege, a bad password): the table is not
- *     what the settings promise; retrying unchanged cannot help, so the call's records are parked,
- *     like an HTTP 401/404 from an API, until an operator fixes the setup and retries them.
+ *   - a refused login (class 28), a missing privilege (42501), a missing table or schema (42P01,
+ *     3F000), a missing database (3D000): the channel refuses every call, whatever it carries, like
+ *     an HTTP 401/404 from an API: channel-wide, so the sink pauses and probes, parking nothing.
+ *   - anything else (a missing column, a bad statement): the table is not what the settings
+ *     promise for these rows; the call's records are parked until an operator fixes the setup.
  */
 import { ChannelCallError, type ItemOutcome } from '../../channel-adapter.ts';
 
 const transientClasses = new Set(['08', '40', '53', '57', '58']);
 const transientStates = new Set(['55P03', '55006']);
+const channelWideStates = new Set(['42501', '42P01', '3F000', '3D000']);
 /** Node socket errors, and pg's own words for a connection that died or never came. */
 const networkCodes = new Set([
   'ECONNREFUSED',
@@ -80,14 +83,21 @@ export function callError(error: unknown, table: string): ChannelCallError {
   if (error instanceof ChannelCallError) return error;
   const transient = isTransient(error);
   const state = sqlState(error);
+  const channelWide = state !== undefined && (state.startsWith('28') || channelWideStates.has(state));
   const words = postgresWords(error);
+  const consequence = transient
+    ? ''
+    : channelWide
+      ? '; delivery to the table pauses until it accepts writes again'
+      : '; the records of this call are parked until the table is fixed';
   return new ChannelCallError(
-    `writing to ${table} failed${state ? ` (SQLSTATE ${state})` : ''}: ${words}${transient ? '' : '; the records of this call are parked until the table is fixed'}`,
+    `writing to ${table} failed${state ? ` (SQLSTATE ${state})` : ''}: ${words}${consequence}`,
     {
       transient,
       status: null,
       channelError: words,
       code: state ? `SQLSTATE_${state}` : transient ? 'NETWORK' : 'DATABASE',
+      ...(channelWide ? { channelWide } : {}),
     },
     { cause: error },
   );

@@ -108,6 +108,8 @@ async function requestAdminToken(
       status: 400,
       channelError,
       code: 'UNAUTHORIZED',
+      // No token, no call: every call of the channel is refused until the account is fixed.
+      channelWide: true,
     });
   }
   if (response.status !== 200 || typeof response.json !== 'string' || response.json === '') {

@@ -5,6 +5,11 @@
  * Core Magento never throttles admin REST, so a 429 comes from the CDN/WAF in front of it
  * (Fastly on Adobe Commerce Cloud): its body is not Magento JSON and `Retry-After` may be absent.
  * The rest (200, 202, 400, 404) means something per route, for the caller to read.
+ *
+ * A 401 or 403 refuses every call, whatever it carries: it is channel-wide (the sink pauses the
+ * channel and probes), never a reason to park the records. So is a 404 a route does not define:
+ * Magento's router answers "Request does not match any route." when the base URL or store code is
+ * wrong; a route's own 404 for one SKU is read by that route before it gets here.
  */
 import { parseRetryAfter } from '../../retry-backoff.ts';
 import { ChannelCallError, responseHeader, type HttpResponse } from '../../channel-adapter.ts';
@@ -20,6 +25,7 @@ export function callFailure(what: string, response: HttpResponse): ChannelCallEr
       status,
       channelError,
       code: status === 401 ? 'UNAUTHORIZED' : 'FORBIDDEN',
+      channelWide: true,
     });
   }
   if (status === 429 || status === 408 || status >= 500) {
@@ -43,5 +49,6 @@ export function unexpectedAnswer(what: string, response: HttpResponse): ChannelC
     status: response.status,
     channelError,
     code: response.status === 404 ? 'NO_ROUTE' : 'UNEXPECTED_ANSWER',
+    ...(response.status === 404 ? { channelWide: true } : {}),
   });
 }

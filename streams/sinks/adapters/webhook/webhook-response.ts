@@ -21,6 +21,12 @@ import {
 import { parseRetryAfter } from '../../retry-backoff.ts';
 
 const transientStatuses = new Set([408, 425, 429]);
+/**
+ * The receiver refuses every call whatever it carries: a secret it does not accept (401), a
+ * tenant it does not serve (403), a URL it does not have (404). The sink pauses the channel and
+ * probes instead of parking the records.
+ */
+const channelWideStatuses = new Set([401, 403, 404]);
 /** The channel's words go to the register and the DLQ; a whole HTML error page does not belong there. */
 const maxErrorLength = 1000;
 
@@ -78,15 +84,17 @@ export function webhookOutcomes(
     return batch.map((delivery) => itemOutcome(status, delivery.key, results.get(delivery.key)));
   }
   const transient = transientStatuses.has(status) || status >= 500;
+  const channelWide = channelWideStatuses.has(status);
   const channelError = bodyText(response);
   const retryAfterMs = transient ? parseRetryAfter(responseHeader(response, 'retry-after')) : undefined;
   throw new ChannelCallError(
-    `POST ${url} answered HTTP ${status}${transient ? '' : ': the request is refused, its records are parked'}`,
+    `POST ${url} answered HTTP ${status}${transient ? '' : channelWide ? ': the receiver refuses every call' : ': the request is refused, its records are parked'}`,
     {
       transient,
       status,
       channelError,
       code: `HTTP_${status}`,
+      ...(channelWide ? { channelWide } : {}),
       ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
     },
   );
