@@ -24,26 +24,17 @@
 import type { Logger } from 'pino';
 import { callFates, type CallResult, type RecordFate } from './call-fates.ts';
 import { ChannelCallError, type ChannelAdapter, type ChannelHttp } from './channel-adapter.ts';
-import type { ChannelRefusal, Refusal, RefusalDetails } from './channel-refusal.ts';
+import type { ChannelRefusal, RefusalDetails } from './channel-refusal.ts';
 import type { CircuitBreaker } from './circuit-breaker.ts';
 import type { ChannelHoldings } from './ops/channel-holdings.ts';
 import { OpsUnavailable } from './ops/ops-outage.ts';
-import type { SinkRecord } from './register-entry.ts';
+import type { ChannelChange, SinkRecord } from './register-entry.ts';
 import { backoffDelayMs, type RetryPolicy } from './retry-backoff.ts';
 
 export type { RecordFate } from './call-fates.ts';
 
-/**
- * A change of the whole channel, for the register: delivery paused because the channel refuses
- * every call, or resumed because it accepted one. `record` is the first record of the call that
- * met the change: where delivery stopped, or where it went on.
- */
-export interface ChannelEvent {
-  readonly kind: 'REFUSED' | 'RESUMED';
-  readonly refusal: Refusal;
-  readonly record: SinkRecord;
-  readonly atMs: number;
-}
+/** A change of the whole channel, for the register: delivery paused, or resumed. */
+export type ChannelEvent = ChannelChange;
 
 export interface DeliverDependencies {
   readonly channel: string;

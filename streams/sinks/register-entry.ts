@@ -1,19 +1,25 @@
 /**
  * One entry of the sync register (`sync.register.v1`): the fate of one channel record at one
  * attempt, with the channel's own words, a sentence for an operator, the record's lineage back to
- * the ERP row and the latency from the ERP commit. Mirrors schemas/sync.register.v1.avsc.
+ * the ERP row and the latency from the ERP commit; or a change of the whole channel (it refuses
+ * every call, it accepts again). Mirrors schemas/sync.register.v1.avsc.
  */
 import type { Offer } from '../processors/offers/offer.ts';
+import type { Refusal } from './channel-refusal.ts';
 import { lineageHeaderNames } from '../runtime/lineage-headers.ts';
 
 export const registerTopic = 'sync.register.v1';
 
 export type SyncStatus = 'DELIVERED' | 'UNCHANGED' | 'SUPERSEDED' | 'FAILED_WILL_RETRY' | 'PARKED';
+/** The statuses of a channel-wide entry (scope CHANNEL). */
+export type ChannelStatus = 'CHANNEL_REFUSED' | 'CHANNEL_RESUMED';
+/** The key of a channel-wide entry: every key of the channel. */
+export const channelWideKey = '*';
 
 export interface RegisterEntry {
   readonly channel: string;
   readonly key: string;
-  readonly status: SyncStatus;
+  readonly status: SyncStatus | ChannelStatus;
   readonly operation: 'UPSERT' | 'DELIST';
   readonly contentHash: string;
   readonly attempt: number;
@@ -32,6 +38,12 @@ export interface RegisterEntry {
   readonly erpCommitMs: number | null;
   readonly recordedAtMs: number;
   readonly latencyMs: number | null;
+  /** RECORD: about one record; CHANNEL: about the whole channel (key `*`). */
+  readonly scope: 'RECORD' | 'CHANNEL';
+  /** CHANNEL_REFUSED: how often the channel is probed meanwhile. */
+  readonly probeIntervalMs: number | null;
+  /** CHANNEL_RESUMED: how long delivery was paused. */
+  readonly pausedMs: number | null;
 }
 
 /** A channel record as the sink saw it: where it was, what it asks, where it came from. */
@@ -110,5 +122,75 @@ export function registerEntry(channel: string, record: SinkRecord, fate: Fate, n
     erpCommitMs,
     recordedAtMs: nowMs,
     latencyMs: erpCommitMs === null ? null : Math.max(0, nowMs - erpCommitMs),
+    scope: 'RECORD',
+    probeIntervalMs: null,
+    pausedMs: null,
   };
+}
+
+/** A change of the whole channel, as the sink met it (deliver-records.ts, ChannelEvent). */
+export interface ChannelChange {
+  readonly kind: 'REFUSED' | 'RESUMED';
+  readonly refusal: Refusal;
+  /** The first record of the call that met the change: where delivery stopped or went on. */
+  readonly record: SinkRecord;
+  readonly atMs: number;
+}
+
+/**
+ * The register entry of a channel-wide change: the channel's own words and status, one sentence
+ * for an operator, the record where delivery stopped or went on. Its key is `*`; the operation
+ * and content hash of the record fields say nothing about it.
+ */
+export function channelRegisterEntry(
+  channel: string,
+  change: ChannelChange,
+  probeIntervalMs: number,
+): RegisterEntry {
+  const { refusal, record } = change;
+  const refused = change.kind === 'REFUSED';
+  const pausedMs = refused ? null : Math.max(0, change.atMs - refusal.sinceMs);
+  return {
+    channel,
+    key: channelWideKey,
+    status: refused ? 'CHANNEL_REFUSED' : 'CHANNEL_RESUMED',
+    operation: 'UPSERT',
+    contentHash: '',
+    attempt: refusal.refusedCalls,
+    httpStatus: refusal.httpStatus,
+    errorCode: refusal.errorCode,
+    channelError: refusal.channelError,
+    sentence: refused
+      ? refusedSentence(channel, refusal, probeIntervalMs)
+      : `Channel ${channel} accepts calls again after refusing ${refusal.refusedCalls} over ${duration(pausedMs ?? 0)}; delivery goes on from ${record.key}.`,
+    offerTopic: record.topic,
+    offerPartition: record.partition,
+    offerOffset: Number(record.offset),
+    erpSource: null,
+    erpTable: null,
+    erpPosition: null,
+    erpTxId: null,
+    erpCommitMs: null,
+    recordedAtMs: change.atMs,
+    latencyMs: null,
+    scope: 'CHANNEL',
+    probeIntervalMs: refused ? probeIntervalMs : null,
+    pausedMs,
+  };
+}
+
+function refusedSentence(channel: string, refusal: Refusal, probeIntervalMs: number): string {
+  const status = refusal.httpStatus ? ` (HTTP ${refusal.httpStatus})` : '';
+  const said = refusal.channelError.trim().replace(/[.!]+$/, '');
+  return (
+    `Channel ${channel} refuses every call${status}: ${said}. Delivery to it is paused and nothing is ` +
+    `parked; a call every ${duration(probeIntervalMs)} checks whether it accepts again ` +
+    `(credentials, permissions or the API's address may need fixing).`
+  );
+}
+
+function duration(ms: number): string {
+  if (ms < 1000) return `${ms} ms`;
+  const seconds = Math.round(ms / 1000);
+  return seconds < 120 ? `${seconds} s` : `${Math.round(seconds / 60)} min`;
 }

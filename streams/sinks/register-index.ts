@@ -8,6 +8,7 @@ import type { Kafka } from 'kafkajs';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { TopicCodec } from '../runtime/codec/topic-codec.ts';
+import type { ConsumerReadiness } from '../runtime/readiness.ts';
 import { consumeInBatches, type RunningConsumer } from '../runtime/sink/batch-consumer.ts';
 import { registerTopic, type RegisterEntry } from './register-entry.ts';
 
@@ -22,6 +23,8 @@ export interface RegisterIndexOptions {
   readonly logger: Logger;
   /** Called after each indexed batch with its size (metrics, tests). */
   readonly onIndexed?: (rows: number) => void;
+  /** The consumer's readiness; it calls its role's `onGone` when the consumer is gone for good. */
+  readonly readiness?: ConsumerReadiness;
 }
 
 const columns = [
@@ -47,7 +50,14 @@ const columns = [
   'erp_commit_at',
   'recorded_at',
   'latency_ms',
+  'scope',
+  'probe_interval_ms',
+  'paused_ms',
 ] as const;
+
+/** An entry as read back: those written before the schema carried the channel-wide fields lack them. */
+type IndexedEntry = Omit<RegisterEntry, 'scope' | 'probeIntervalMs' | 'pausedMs'> &
+  Partial<Pick<RegisterEntry, 'scope' | 'probeIntervalMs' | 'pausedMs'>>;
 
 export async function runRegisterIndex(options: RegisterIndexOptions): Promise<RunningConsumer> {
   const { ops, logger } = options;
@@ -71,10 +81,11 @@ export async function runRegisterIndex(options: RegisterIndexOptions): Promise<R
     codec: options.codec,
     logger,
     concurrency: 2,
+    readiness: options.readiness,
     async onBatch(records) {
       const rows = records
         .filter((r) => r.value !== undefined && r.value !== null)
-        .map((r) => rowOf(r.partition, r.offset, r.value as RegisterEntry));
+        .map((r) => rowOf(r.partition, r.offset, r.value as IndexedEntry));
       if (rows.length > 0) {
         // One statement per batch: the rows as a JSON array, expanded in the database.
         await ops.query(
@@ -99,7 +110,7 @@ export async function runRegisterIndex(options: RegisterIndexOptions): Promise<R
 function rowOf(
   partition: number,
   offset: string,
-  entry: RegisterEntry,
+  entry: IndexedEntry,
 ): Record<(typeof columns)[number], unknown> {
   const iso = (ms: number | null) => (ms === null ? null : new Date(Number(ms)).toISOString());
   return {
@@ -125,5 +136,8 @@ function rowOf(
     erp_commit_at: iso(entry.erpCommitMs),
     recorded_at: iso(entry.recordedAtMs),
     latency_ms: entry.latencyMs === null ? null : Number(entry.latencyMs),
+    scope: entry.scope ?? 'RECORD',
+    probe_interval_ms: entry.probeIntervalMs ?? null,
+    paused_ms: entry.pausedMs ?? null,
   };
 }

@@ -46,6 +46,11 @@ CREATE TABLE IF NOT EXISTS sync_register (
   latency_ms         bigint,
   PRIMARY KEY (register_partition, register_offset)
 );
+-- Channel-wide entries (the channel refuses every call; it accepts again): added after the first
+-- version of the table, so added to a table that exists too.
+ALTER TABLE sync_register ADD COLUMN IF NOT EXISTS scope text NOT NULL DEFAULT 'RECORD';
+ALTER TABLE sync_register ADD COLUMN IF NOT EXISTS probe_interval_ms bigint;
+ALTER TABLE sync_register ADD COLUMN IF NOT EXISTS paused_ms bigint;
 CREATE INDEX IF NOT EXISTS sync_register_by_key ON sync_register (channel, key, recorded_at DESC);
 CREATE INDEX IF NOT EXISTS sync_register_by_status ON sync_register (channel, status, recorded_at DESC);
 CREATE INDEX IF NOT EXISTS sync_register_by_time ON sync_register (recorded_at);
