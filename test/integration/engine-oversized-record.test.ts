@@ -56,10 +56,10 @@ before(async () => {
 
 after(async () => {
   await Promise.all(children.map((child) => child.kill()));
-  await producer.disconnect();
+  await producer?.disconnect();
   await admin.deleteTopics({ topics: [input, output, dlq] }).catch(() => undefined);
   await admin.deleteGroups([group]).catch(() => undefined);
-  await admin.disconnect();
+  await admin?.disconnect();
   rmSync(stateRoot, { recursive: true, force: true });
 });
 

@@ -15,9 +15,13 @@ export interface ParkedRecord {
   readonly sourcePartition: number;
   readonly sourceOffset: string;
   readonly sourceKey: string | null;
-  /** The input value as text (UTF-8), or base64 when it is not valid UTF-8; null for a tombstone. */
+  /**
+   * The input value as text (UTF-8), or base64 when it is not valid UTF-8; null for a tombstone,
+   * and for an input too large to copy into the dead-letter topic (encoding `omitted`): read it at
+   * its source position.
+   */
   readonly sourceValue: string | null;
-  readonly sourceValueEncoding: 'utf8' | 'base64';
+  readonly sourceValueEncoding: 'utf8' | 'base64' | 'omitted';
   readonly parkedAtMs: number;
 }
 
@@ -34,6 +38,7 @@ export function parkedRecord(
   reason: Parked,
   input: ParkedInput,
   nowMs: number,
+  omitValue = false,
 ): ParkedRecord {
   const text = input.raw?.toString('utf8') ?? null;
   const isUtf8 = input.raw === null || Buffer.from(text ?? '', 'utf8').equals(input.raw);
@@ -47,8 +52,8 @@ export function parkedRecord(
     sourcePartition: input.partition,
     sourceOffset: input.offset,
     sourceKey: input.key,
-    sourceValue: input.raw === null ? null : isUtf8 ? text : input.raw.toString('base64'),
-    sourceValueEncoding: isUtf8 ? 'utf8' : 'base64',
+    sourceValue: input.raw === null || omitValue ? null : isUtf8 ? text : input.raw.toString('base64'),
+    sourceValueEncoding: omitValue ? 'omitted' : isUtf8 ? 'utf8' : 'base64',
     parkedAtMs: nowMs,
   };
 }

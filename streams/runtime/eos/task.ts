@@ -27,7 +27,9 @@ import type { Emission, InputRecord, Parked, Processor } from '../processor.ts';
 import { TaskState } from '../state/task-state.ts';
 import { TaskStore, topicPartition } from '../state/task-store.ts';
 import { openOutputSession, type CommitOffsets, type OutputSession } from './output-session.ts';
+import { messageSizeLimits, type MessageSizeLimits } from './message-size-limits.ts';
 import { parkedRecord } from './parked-record.ts';
+import { recordBatchOverheadBytes, recordBytes, recordTooLarge } from './record-size.ts';
 import { restorePlan, type PartitionOffsets } from './restore-plan.ts';
 import { settledOffsets } from './settled-offsets.ts';
 import { TaskLock } from './task-lock.ts';
@@ -49,6 +51,8 @@ export interface TaskDependencies {
   readonly commitOffsets: CommitOffsets;
   /** Move the consumer's position of one input partition (the engine's consumer). */
   readonly seek: (topic: string, partition: number, offset: string) => void;
+  /** Replaces every output topic's max.message.bytes as read from the broker (message-size-limits.ts). */
+  readonly maxMessageBytes?: number;
   readonly now?: () => number;
 }
 
@@ -57,10 +61,9 @@ const restoreWarnAfterMs = 30_000;
 
 /**
  * Outputs are sent to the broker, inside the open transaction, whenever this many bytes are
- * pending: kafkajs puts all of one call's messages for a partition into one record batch, and a
- * batch over the broker's message.max.bytes (1 MiB by default) is refused, which would fail the
- * transaction for good after a backlog. A quarter of that limit leaves room for headers and
- * framing.
+ * pending, so a backlog does not pile up in memory. The broker's limit on a batch is kept apart,
+ * per topic (append()): kafkajs puts all of one call's messages for a partition into one record
+ * batch, and a batch over the topic's max.message.bytes is refused, which fails the transaction.
  */
 const flushBytes = 256 * 1024;
 
@@ -69,8 +72,9 @@ type TaskPhase = 'starting' | 'running' | 'closed';
 interface Pending {
   /** Outputs not yet sent to the broker (sent in chunks of flushBytes, see append()). */
   readonly messages: Map<string, Message[]>;
-  /** Bytes of key and value in `messages`. */
+  /** Bytes of the records in `messages` (record-size.ts), in all and per topic. */
   bytes: number;
+  readonly topicBytes: Map<string, number>;
   /** Outputs of this transaction already sent, per topic (for the records-out metric). */
   readonly sent: Map<string, number>;
   /** Next offset to read per input partition, as of this transaction's records. */
@@ -82,6 +86,7 @@ interface Pending {
 const emptyPending = (): Pending => ({
   messages: new Map(),
   bytes: 0,
+  topicBytes: new Map(),
   sent: new Map(),
   offsets: new Map(),
   commitTimes: [],
@@ -102,6 +107,7 @@ export class Task {
   private restoreWaitLogged = false;
   private readonly log: Logger;
   private readonly now: () => number;
+  private readonly sizeLimits: MessageSizeLimits;
 
   private constructor(
     readonly id: number,
@@ -113,6 +119,7 @@ export class Task {
     this.log = deps.logger.child({ task: id });
     this.now = deps.now ?? Date.now;
     this.startedAt = this.now();
+    this.sizeLimits = messageSizeLimits(deps.admin, this.log, deps.maxMessageBytes);
   }
 
   static async start(
@@ -378,7 +385,9 @@ export class Task {
       return this.park(reason, source);
     }
     const headers = record.headers ?? onlyLineage(input.headers);
-    await this.append(record.topic, { key: record.key, value, headers });
+    // Refused by the broker, it would fail this transaction and every retry of it: parked instead.
+    const refused = await this.append(record.topic, { key: record.key, value, headers });
+    if (refused) return this.park(recordTooLarge(record.topic, record.key, refused), source);
     const commitTime = commitTimeOf(headers);
     if (commitTime !== undefined) this.pending.commitTimes.push(commitTime);
   }
@@ -389,14 +398,28 @@ export class Task {
   ): Promise<void> {
     const { processor } = this.deps;
     const topic = processor.dlqTopic(reason);
-    const value = await this.deps.codecs
-      .output(topic)
-      .encode(parkedRecord(processor.name, reason, source, this.now()));
-    await this.append(topic, {
-      key: reason.sku ?? source.key ?? `${source.topic}/${source.partition}@${source.offset}`,
-      value,
-      headers: {},
-    });
+    const key = reason.sku ?? source.key ?? `${source.topic}/${source.partition}@${source.offset}`;
+    const encode = (omitValue: boolean) =>
+      this.deps.codecs
+        .output(topic)
+        .encode(parkedRecord(processor.name, reason, source, this.now(), omitValue));
+    // An input too large for the dead-letter topic is named by its position instead of copied.
+    const withInput = await this.append(topic, { key, value: await encode(false), headers: {} });
+    if (withInput) {
+      const refused = await this.append(topic, { key, value: await encode(true), headers: {} });
+      if (refused) {
+        this.log.error(
+          {
+            code: reason.code,
+            topic: source.topic,
+            partition: source.partition,
+            offset: source.offset,
+            dlq: topic,
+          },
+          `even without its input the dead-letter record is larger than ${topic} accepts; not written: ${reason.message}`,
+        );
+      }
+    }
     this.pending.parked.set(reason.code, (this.pending.parked.get(reason.code) ?? 0) + 1);
     // The DLQ record is the durable account of every park; the log shows one per code every
     // parkLogIntervalMs at warn (the rest at debug), so a bulk of parks does not drown the log.
@@ -415,7 +438,20 @@ export class Task {
     );
   }
 
-  private async append(topic: string, message: Message): Promise<void> {
+  /**
+   * Queues an output, sending what is pending first when the topic's pending records and this one
+   * would together make a batch larger than the topic accepts. Returns its size and the topic's
+   * limit, queuing nothing, when the record alone is larger.
+   */
+  private async append(
+    topic: string,
+    message: Message,
+  ): Promise<{ bytes: number; limit: number } | undefined> {
+    const limit = await this.sizeLimits.limitOf(topic);
+    const bytes = recordBytes(message);
+    if (recordBatchOverheadBytes + bytes > limit) return { bytes: recordBatchOverheadBytes + bytes, limit };
+    if (recordBatchOverheadBytes + (this.pending.topicBytes.get(topic) ?? 0) + bytes > limit)
+      await this.flush();
     const pending = this.pending;
     let messages = pending.messages.get(topic);
     if (!messages) {
@@ -423,9 +459,17 @@ export class Task {
       pending.messages.set(topic, messages);
     }
     messages.push(message);
-    pending.bytes += (message.key?.length ?? 0) + (message.value?.length ?? 0);
+    pending.bytes += bytes;
+    pending.topicBytes.set(topic, (pending.topicBytes.get(topic) ?? 0) + bytes);
+    if (pending.bytes >= flushBytes) await this.flush();
+    return undefined;
+  }
+
+  /** Sends the pending outputs now; a failure aborts the transaction and closes the task. */
+  private async flush(): Promise<void> {
+    const pending = this.pending;
     const transaction = this.transaction;
-    if (pending.bytes < flushBytes || !transaction) return;
+    if (!transaction) return;
     try {
       await this.send(transaction, pending);
     } catch (error) {
@@ -441,6 +485,7 @@ export class Task {
     const topicMessages = [...pending.messages].map(([topic, messages]) => ({ topic, messages }));
     pending.messages.clear();
     pending.bytes = 0;
+    pending.topicBytes.clear();
     if (topicMessages.length === 0) return;
     await transaction.sendBatch({ topicMessages, acks: -1 });
     for (const { topic, messages } of topicMessages) {
