@@ -14,6 +14,7 @@ import type { Codecs } from '../codec/topic-codec.ts';
 import { coPartitionedAssigner } from '../kafka/co-partitioned-assigner.ts';
 import type { EngineMetrics } from '../metrics.ts';
 import type { Processor } from '../processor.ts';
+import type { ConsumerReadiness } from '../readiness.ts';
 import { Task } from './task.ts';
 
 export interface ProcessingOptions {
@@ -34,6 +35,8 @@ export interface ProcessingOptions {
   readonly maxWaitTimeMs?: number;
   /** kafkajs gave up on the consumer (a crash it does not restart from); the role decides. */
   readonly onFatal?: (error: Error) => void;
+  /** Told when the consumer joins, rebalances, crashes, and when each task has started. */
+  readonly readiness?: ConsumerReadiness;
 }
 
 export interface RunningProcessor {
@@ -96,6 +99,7 @@ export async function runProcessor(options: ProcessingOptions): Promise<RunningP
 
   /** Starts a task, after the instance's previous run of the same task (if any) has stopped. */
   function startTask(id: number, inputs: { topic: string; partition: number }[]): void {
+    options.readiness?.taskStarting(id);
     const previous = tasks.get(id);
     const stoppingBefore = stopping.get(id);
     const starting = (async () => {
@@ -109,10 +113,14 @@ export async function runProcessor(options: ProcessingOptions): Promise<RunningP
       log.info({ task: id, ms: Math.round(seconds * 1000) }, 'task started');
       return task;
     })();
-    starting.catch((error: unknown) => {
-      log.error({ err: error, task: id }, 'task failed to start');
-      if (tasks.get(id) === starting) tasks.delete(id);
-    });
+    starting.then(
+      // Only the current start counts: one that a rebalance replaced must not say ready.
+      () => (tasks.get(id) === starting ? options.readiness?.taskStarted(id) : undefined),
+      (error: unknown) => {
+        log.error({ err: error, task: id }, 'task failed to start');
+        if (tasks.get(id) === starting) tasks.delete(id);
+      },
+    );
     tasks.set(id, starting);
   }
 
@@ -143,6 +151,7 @@ export async function runProcessor(options: ProcessingOptions): Promise<RunningP
     for (const id of [...tasks.keys()]) if (!wanted.has(id)) void stopTask(id);
     assigned.clear();
     for (const [id, inputs] of wanted) assigned.set(id, inputs);
+    options.readiness?.assigned([...wanted.keys()]);
     consumer.resume(Object.entries(assignment).map(([topic, partitions]) => ({ topic, partitions })));
     for (const [id, inputs] of wanted) startTask(id, inputs);
     log.info({ tasks: [...wanted.keys()].sort((a, b) => a - b) }, 'assignment');
@@ -153,8 +162,10 @@ export async function runProcessor(options: ProcessingOptions): Promise<RunningP
   consumer.on(consumer.events.CRASH, ({ payload }) => {
     log.warn({ err: payload.error, restart: payload.restart }, 'consumer crashed');
     for (const id of [...tasks.keys()]) void stopTask(id);
+    options.readiness?.crashed(payload.error, payload.restart);
     if (!payload.restart) options.onFatal?.(payload.error);
   });
+  consumer.on(consumer.events.REBALANCING, () => options.readiness?.rebalancing());
 
   await consumer.subscribe({ topics: [...processor.inputTopics], fromBeginning: true });
   await consumer.run({
@@ -227,6 +238,7 @@ export async function runProcessor(options: ProcessingOptions): Promise<RunningP
   return {
     tasks: () => [...tasks.keys()].sort((a, b) => a - b),
     async stop() {
+      options.readiness?.stopping();
       clearInterval(timer);
       await consumer.stop();
       await Promise.all([...tasks.keys()].map(stopTask));

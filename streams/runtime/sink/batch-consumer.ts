@@ -12,6 +12,7 @@ import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { TopicCodec } from '../codec/topic-codec.ts';
 import { textHeaders } from '../kafka/text-headers.ts';
+import type { ConsumerReadiness } from '../readiness.ts';
 
 export interface ConsumedRecord {
   readonly topic: string;
@@ -51,6 +52,8 @@ export interface BatchConsumerOptions {
    * must not live on without consuming. The role decides (it exits, for its supervisor to restart).
    */
   readonly onFatal?: (error: Error) => void;
+  /** Told when the consumer joins, rebalances and crashes (it has no tasks: joined is running). */
+  readonly readiness?: ConsumerReadiness;
   /**
    * Handles a batch; resolves true when every record has its outcome (the batch is committed),
    * false when it was abandoned, e.g. because the sink is stopping (it is delivered again later).
@@ -79,11 +82,15 @@ export async function consumeInBatches(options: BatchConsumerOptions): Promise<R
       { err: payload.error, restart: payload.restart },
       payload.restart ? 'consumer crashed; kafkajs restarts it' : 'consumer crashed for good',
     );
-    if (!payload.restart && !stopping.signal.aborted) options.onFatal?.(payload.error);
+    if (stopping.signal.aborted) return;
+    options.readiness?.crashed(payload.error, payload.restart);
+    if (!payload.restart) options.onFatal?.(payload.error);
   });
-  consumer.on(consumer.events.GROUP_JOIN, ({ payload }) =>
-    logger.info({ topic, partitions: payload.memberAssignment[topic] ?? [] }, 'partitions assigned'),
-  );
+  consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+    logger.info({ topic, partitions: payload.memberAssignment[topic] ?? [] }, 'partitions assigned');
+    options.readiness?.assigned([]);
+  });
+  consumer.on(consumer.events.REBALANCING, () => options.readiness?.rebalancing());
   await consumer.connect();
   await consumer.subscribe({ topics: [topic], fromBeginning: true });
   await consumer.run({
@@ -146,6 +153,7 @@ export async function consumeInBatches(options: BatchConsumerOptions): Promise<R
   });
   return {
     async stop() {
+      options.readiness?.stopping();
       stopping.abort();
       await consumer.disconnect();
     },
