@@ -29,7 +29,14 @@ export interface SinkConfig {
     readonly openMs: number;
     readonly maxOpenMs: number;
   };
+  /**
+   * A channel refusing every call (401, 403, a missing route): one probe call per interval.
+   * Unset: channelRefusalDefaults (no schema default, so configs written before it compare equal).
+   */
+  readonly channelRefusal?: { readonly probeIntervalMs?: number };
 }
+
+export const channelRefusalDefaults = { probeIntervalMs: 30_000 } as const;
 
 export interface OpsConfig {
   /** libpq URL of the ops database (sync register index, shared budgets, channel holdings). */
@@ -77,6 +84,15 @@ export const sinkJsonSchema = {
         failureThreshold: { type: 'integer', minimum: 1, default: 5 },
         openMs: { type: 'integer', minimum: 1, default: 2_000 },
         maxOpenMs: { type: 'integer', minimum: 1, default: 60_000 },
+      },
+    },
+    channelRefusal: {
+      type: 'object',
+      additionalProperties: false,
+      description:
+        'a channel refusing every call (credentials, permissions, a missing route) is paused and probed',
+      properties: {
+        probeIntervalMs: { type: 'integer', minimum: 100, maximum: 3_600_000 },
       },
     },
   },

@@ -8,6 +8,8 @@ export interface SinkMetrics {
   readonly budgetWaitSeconds: Counter<'channel'>;
   readonly endToEndSeconds: Histogram<'channel'>;
   readonly breakerOpen: Gauge<'channel'>;
+  readonly channelRefused: Gauge<'channel'>;
+  readonly opsUnavailable: Gauge<'channel'>;
 }
 
 export function sinkMetrics(registry: Registry): SinkMetrics {
@@ -48,6 +50,18 @@ export function sinkMetrics(registry: Registry): SinkMetrics {
     breakerOpen: new Gauge({
       name: 'syncline_sink_breaker_open',
       help: "1 while the channel's circuit breaker is open (calls paused), 0.5 half-open, 0 closed",
+      labelNames: ['channel'],
+      registers,
+    }),
+    channelRefused: new Gauge({
+      name: 'syncline_sink_channel_refused',
+      help: '1 while the channel refuses every call (credentials, permissions, a missing route): delivery paused, probed',
+      labelNames: ['channel'],
+      registers,
+    }),
+    opsUnavailable: new Gauge({
+      name: 'syncline_sink_ops_unavailable',
+      help: '1 while the ops database (rate budget, holdings) does not answer and delivery to the channel waits for it',
       labelNames: ['channel'],
       registers,
     }),

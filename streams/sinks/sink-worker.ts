@@ -26,8 +26,14 @@ import { CircuitBreaker } from './circuit-breaker.ts';
 import { deliverRecords, SinkStopped, type RecordFate } from './deliver-records.ts';
 import { postgresHoldings } from './ops/channel-holdings.ts';
 import { postgresRateBudget } from './ops/rate-budget.ts';
-import { registerEntry, registerTopic, type SinkRecord } from './register-entry.ts';
-import type { SinkConfig } from './sink-config.ts';
+import {
+  channelRegisterEntry,
+  channelWideKey,
+  registerEntry,
+  registerTopic,
+  type SinkRecord,
+} from './register-entry.ts';
+import { channelRefusalDefaults, type SinkConfig } from './sink-config.ts';
 import type { SinkMetrics } from './sink-metrics.ts';
 
 export const tombstoneHash = 'tombstone';
@@ -65,6 +71,28 @@ export async function runChannelSink(options: ChannelSinkOptions): Promise<Runni
     );
   });
   metrics.breakerOpen.set({ channel }, 0);
+  const probeIntervalMs = sink.channelRefusal?.probeIntervalMs ?? channelRefusalDefaults.probeIntervalMs;
+  const refusal = new ChannelRefusal({ probeIntervalMs }, (access, refused) => {
+    metrics.channelRefused.set({ channel }, access === 'refused' ? 1 : 0);
+    const said = {
+      httpStatus: refused.httpStatus,
+      code: refused.errorCode,
+      channelError: refused.channelError,
+    };
+    if (access === 'refused') {
+      log.error(
+        { ...said, probeIntervalMs },
+        `channel ${channel} refuses every call${refused.httpStatus ? ` (HTTP ${refused.httpStatus})` : ''}: ${refused.channelError}; delivery paused, nothing parked, one probe every ${probeIntervalMs} ms`,
+      );
+    } else {
+      log.info(
+        { ...said, refusedCalls: refused.refusedCalls, pausedMs: now() - refused.sinceMs },
+        `channel ${channel} accepts calls again; delivery resumed`,
+      );
+    }
+  });
+  metrics.channelRefused.set({ channel }, 0);
+  metrics.opsUnavailable.set({ channel }, 0);
   const budget = postgresRateBudget(options.ops, channel, sink.rateLimit);
   /** Per batch, so every request also heartbeats that batch's consumer (a bulk poll can be long). */
   const httpFor = (heartbeat: () => Promise<void>) =>
@@ -136,8 +164,16 @@ export async function runChannelSink(options: ChannelSinkOptions): Promise<Runni
           http: httpFor(context.heartbeat),
           holdings,
           breaker,
-          refusal: new ChannelRefusal({ probeIntervalMs: 30_000 }),
-          recordChannel: () => Promise.resolve(),
+          refusal,
+          recordChannel: (change) =>
+            writer.write([
+              {
+                topic: registerTopic,
+                key: `${channel}/${channelWideKey}`,
+                value: channelRegisterEntry(channel, change, probeIntervalMs),
+              },
+            ]),
+          opsOutage: (down) => metrics.opsUnavailable.set({ channel }, down ? 1 : 0),
           retry: sink.retry,
           batchSize,
           record,
