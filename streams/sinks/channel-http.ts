@@ -10,11 +10,17 @@ import {
   type HttpRequest,
   type HttpResponse,
 } from './channel-adapter.ts';
+import { boundedText } from './bounded-body.ts';
 import type { RateBudget } from './ops/rate-budget.ts';
+
+/** Larger than any answer a channel gives to a bulk call of ours; a bigger one is a fault. */
+export const defaultMaxResponseBytes = 16 * 1024 * 1024;
 
 export interface ChannelHttpOptions {
   readonly budget: RateBudget;
   readonly timeoutMs: number;
+  /** The largest response body read (default `defaultMaxResponseBytes`); a larger one fails the call. */
+  readonly maxResponseBytes?: number;
   readonly signal?: AbortSignal;
   /** Called before each request: keeps the consumer's group membership alive through a long call. */
   readonly beforeRequest?: () => Promise<void>;
@@ -54,8 +60,22 @@ export function channelHttp(options: ChannelHttpOptions): ChannelHttp {
           { cause: error },
         );
       }
-      const text = await response.text();
+      const maxBytes = options.maxResponseBytes ?? defaultMaxResponseBytes;
+      const text = await boundedText(response, maxBytes);
       options.observe?.(response.status, (performance.now() - started) / 1000, waited);
+      if (text === undefined) {
+        // Transient: what the channel did with the records is unknown, and a later attempt (after
+        // the channel's fault is fixed) is safe, as every item carries its revision.
+        throw new ChannelCallError(
+          `${request.method} ${request.url} answered ${response.status} with a body over the limit of ${maxBytes.toLocaleString('en-US')} bytes; it was not read`,
+          {
+            transient: true,
+            status: response.status,
+            channelError: `response body over ${maxBytes} bytes`,
+            code: 'RESPONSE_TOO_LARGE',
+          },
+        );
+      }
       let json: unknown;
       try {
         json = text === '' ? undefined : (JSON.parse(text) as unknown);
