@@ -88,3 +88,24 @@ export function engineMetrics(registry: Registry): EngineMetrics {
     }),
   };
 }
+
+/** The ingest role's own metrics, beside the engine's. */
+export interface IngestMetrics {
+  /**
+   * Change events dropped as at or below the last position seen for their key: a Debezium replay
+   * after a Connect crash (harmless), or an ERP restored from a backup or with a reset log, whose
+   * real changes are then lost until its positions are reset (docs/pipeline.md, "Replays dropped").
+   */
+  readonly replaysDropped: Counter<'source' | 'table'>;
+}
+
+export function ingestMetrics(registry: Registry): IngestMetrics {
+  return {
+    replaysDropped: new Counter({
+      name: 'syncline_ingest_replays_dropped_total',
+      help: 'CDC change events dropped as at or below the last source position seen for their key',
+      labelNames: ['source', 'table'],
+      registers: [registry],
+    }),
+  };
+}

@@ -4,14 +4,20 @@
  * headers. Its one piece of state is the last source position let through per CDC key: Debezium
  * delivers at least once (a Connect crash replays from the last flushed offset), and a replayed
  * event at or below that position is dropped instead of rewinding the canonical row.
+ *
+ * A drop is also what an ERP restored from a backup, or a reset binlog, looks like: its new
+ * changes carry positions below those seen, and are real. So `step` returns each drop with the
+ * emissions, for the role to count and log (the processor stays pure); `process` is `step`
+ * without it.
  */
 import { createHash } from 'node:crypto';
 import { lineageHeaders } from '../../runtime/lineage-headers.ts';
-import type { Emission, InputRecord, Processor } from '../../runtime/processor.ts';
+import type { Emission, InputRecord, ProcessContext, Processor } from '../../runtime/processor.ts';
 import { canonicalTopics, type CanonicalRecord } from '../canonical.ts';
-import { readCdcRecord } from './debezium-envelope.ts';
+import { readCdcRecord, type ChangeEvent } from './debezium-envelope.ts';
 import { ingestRead } from './ingest-event.ts';
-import { decideReplay, type SourcePosition } from './source-position.ts';
+import { routeTopic } from './route-topic.ts';
+import { decideReplay, positionOf, type SourcePosition } from './source-position.ts';
 import type { IngestConfig } from './source-config.ts';
 
 export const ingestDlqTopic = 'syncline.ingest.dlq.v1';
@@ -38,8 +44,54 @@ function toOutput(record: CanonicalRecord): Emission {
   };
 }
 
-export function ingestProcessor(config: IngestConfig): Processor {
+/** A change event dropped as at or below the last position seen for its key. */
+export interface ReplayDrop {
+  /** The config's source id and the table as mapped (`erp.stock_level`). */
+  readonly source: string;
+  readonly table: string;
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string;
+  readonly key: string | null;
+  /** The dropped event's position, and the last one let through for its key. */
+  readonly position: SourcePosition | null;
+  readonly lastPosition: SourcePosition | null;
+}
+
+export interface IngestStep {
+  readonly emissions: readonly Emission[];
+  /** Set when the event was dropped as a replay. */
+  readonly replayDropped?: ReplayDrop;
+}
+
+export interface IngestProcessor extends Processor {
+  /** `process`, and what it dropped as a replay. Pure, like `process`. */
+  step(record: InputRecord, context: ProcessContext): IngestStep;
+}
+
+export function ingestProcessor(config: IngestConfig): IngestProcessor {
   const signature = createHash('sha256').update(JSON.stringify(config.sources)).digest('hex').slice(0, 16);
+  const step = (record: InputRecord, { state }: ProcessContext): IngestStep => {
+    const raw = record.value as string | null;
+    const read = readCdcRecord(record.key, raw);
+    if (read.kind === 'change') {
+      const stateKey = `${record.topic}\u001f${record.key ?? ''}`;
+      const previous = state.get<SourcePosition>(positionsTable, stateKey);
+      const replay = decideReplay(previous, read.event);
+      if (!replay.keep)
+        return { emissions: [], replayDropped: replayDrop(config, record, read.event, previous) };
+      if (replay.position !== null) state.put(positionsTable, stateKey, replay.position);
+    }
+    const outcome = ingestRead(config, record.topic, read);
+    switch (outcome.kind) {
+      case 'ignore':
+        return { emissions: [] };
+      case 'records':
+        return { emissions: outcome.records.map(toOutput) };
+      case 'park':
+        return { emissions: [...outcome.records.map(toOutput), { kind: 'park', reason: outcome.reason }] };
+    }
+  };
   return {
     name: 'ingest',
     inputTopics: ingestInputTopics(config),
@@ -47,24 +99,26 @@ export function ingestProcessor(config: IngestConfig): Processor {
     // to; wiping on any source change is the simple, safe rule (positions rebuild on replay).
     stateSignature: `ingest-v1|${signature}`,
     dlqTopic: () => ingestDlqTopic,
-    process(record: InputRecord, { state }): readonly Emission[] {
-      const raw = record.value as string | null;
-      const read = readCdcRecord(record.key, raw);
-      if (read.kind === 'change') {
-        const stateKey = `${record.topic}\u001f${record.key ?? ''}`;
-        const replay = decideReplay(state.get<SourcePosition>(positionsTable, stateKey), read.event);
-        if (!replay.keep) return [];
-        if (replay.position !== null) state.put(positionsTable, stateKey, replay.position);
-      }
-      const outcome = ingestRead(config, record.topic, read);
-      switch (outcome.kind) {
-        case 'ignore':
-          return [];
-        case 'records':
-          return outcome.records.map(toOutput);
-        case 'park':
-          return [...outcome.records.map(toOutput), { kind: 'park', reason: outcome.reason }];
-      }
-    },
+    step,
+    process: (record, context) => step(record, context).emissions,
+  };
+}
+
+function replayDrop(
+  config: IngestConfig,
+  record: InputRecord,
+  event: ChangeEvent,
+  previous: SourcePosition | undefined,
+): ReplayDrop {
+  const route = routeTopic(config, record.topic);
+  return {
+    source: route.mapped ? route.source.id : 'unknown',
+    table: route.mapped ? route.table : record.topic,
+    topic: record.topic,
+    partition: record.partition,
+    offset: record.offset,
+    key: record.key,
+    position: positionOf(event.source),
+    lastPosition: previous ?? null,
   };
 }
