@@ -11,6 +11,7 @@ export type SynclineErrorCode =
   | 'ENCODE_FAILED'
   | 'PRODUCER_FENCED'
   | 'TRANSACTION_FAILED'
+  | 'OFFSETS_UNSETTLED'
   | 'STATE_STORE'
   | 'TOPIC_SETUP'
   | 'PORT_TAKEN'

@@ -11,8 +11,16 @@
  * time, and comparing them too made a task that starts while others commit (an instance joining
  * under traffic, staggered starts after a rebalance) wait out up to all the attempts (20 x 250 ms)
  * with its partitions idle; the zombie test caught it.
+ *
+ * Offsets that never agreed are never answered: the task would restart from before a commit and
+ * emit its records again. While they move, the reads back off (up to `maxBackoffMs`) and say
+ * every `logEveryMs` which partitions they wait for; after `giveUpAfterMs` the settle fails with
+ * a retriable OFFSETS_UNSETTLED, so the task's start fails and is tried again later (a wait
+ * without end would hold the rebalance that stops the task, and the consumer's heartbeats, which
+ * wait for the start).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import { SynclineError } from '../errors.ts';
 
 export interface TopicPartition {
   readonly topic: string;
@@ -28,17 +36,40 @@ export type GroupOffsets = ReadonlyArray<{
 /** Committed offset by `topic:partition` key; undefined where the group has committed nothing. */
 export type TaskOffsets = Map<string, string | undefined>;
 
+/** A partition whose committed offset changed between two reads. */
+export interface MovingOffset {
+  readonly partition: string;
+  readonly from: string | undefined;
+  readonly to: string | undefined;
+}
+
 export interface SettleOptions {
+  /** The first pause between two reads that must agree. */
   readonly stableAfterMs?: number;
-  readonly attempts?: number;
+  /** The pause doubles after each disagreement up to this. */
+  readonly maxBackoffMs?: number;
+  /** How long the offsets may keep moving before the settle fails (retriable). */
+  readonly giveUpAfterMs?: number;
+  /** How often `onWaiting` is told what the settle waits for. */
+  readonly logEveryMs?: number;
+  readonly onWaiting?: (moving: readonly MovingOffset[], waitedMs: number) => void;
   readonly wait?: (ms: number) => Promise<unknown>;
+  readonly now?: () => number;
 }
 
 export async function settledOffsets(
   read: (topics: string[]) => Promise<GroupOffsets>,
   inputs: ReadonlyArray<TopicPartition>,
   keyOf: (topic: string, partition: number) => string,
-  { stableAfterMs = 250, attempts = 20, wait = sleep }: SettleOptions = {},
+  {
+    stableAfterMs = 250,
+    maxBackoffMs = 1000,
+    giveUpAfterMs = 5000,
+    logEveryMs = 1000,
+    onWaiting,
+    wait = sleep,
+    now = Date.now,
+  }: SettleOptions = {},
 ): Promise<TaskOffsets> {
   const topics = [...new Set(inputs.map((i) => i.topic))];
   const readOwn = async (): Promise<TaskOffsets> => {
@@ -52,12 +83,35 @@ export async function settledOffsets(
     }
     return offsets;
   };
+  const started = now();
+  let lastSaid = started;
+  let pause = stableAfterMs;
   let offsets = await readOwn();
-  for (let attempt = 0; attempt < attempts; attempt += 1) {
-    await wait(stableAfterMs);
+  for (;;) {
+    await wait(pause);
     const again = await readOwn();
-    if ([...again].every(([key, offset]) => offsets.get(key) === offset)) return again;
+    const moving: MovingOffset[] = [];
+    for (const [partition, to] of again) {
+      const from = offsets.get(partition);
+      if (from !== to) moving.push({ partition, from, to });
+    }
+    if (moving.length === 0) return again;
     offsets = again;
+    const waited = now() - started;
+    if (waited >= giveUpAfterMs) {
+      const which = moving.map(
+        ({ partition, from, to }) => `${partition} ${from ?? 'none'} -> ${to ?? 'none'}`,
+      );
+      throw new SynclineError(
+        'OFFSETS_UNSETTLED',
+        `the committed offsets kept moving for ${waited} ms (${which.join(', ')}); the task does not start on offsets that never agreed and will be started again`,
+        true,
+      );
+    }
+    if (now() - lastSaid >= logEveryMs) {
+      lastSaid = now();
+      onWaiting?.(moving, waited);
+    }
+    pause = Math.min(pause * 2, maxBackoffMs);
   }
-  return offsets;
 }

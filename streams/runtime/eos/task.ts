@@ -158,10 +158,19 @@ export class Task {
 
   private async planRestore(inputs: ReadonlyArray<{ topic: string; partition: number }>): Promise<void> {
     const topics = [...new Set(inputs.map((i) => i.topic))];
+    // Throws (retriable) rather than answer offsets that never agreed: the task's start fails,
+    // and the processing loop starts it again with its next batch or the consumer's restart.
     const committed = await settledOffsets(
       (topics) => this.deps.admin.fetchOffsets({ groupId: this.deps.groupId, topics }),
       inputs,
       topicPartition,
+      {
+        onWaiting: (moving, waitedMs) =>
+          this.log.warn(
+            { moving, waitedMs },
+            'waiting for the committed offsets to settle before the task starts',
+          ),
+      },
     );
     const saved = this.store.checkpoint();
     const partitions = new Map<string, PartitionOffsets>();
