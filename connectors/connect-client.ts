@@ -57,6 +57,17 @@ export class ConnectClient {
     );
   }
 
+  /**
+   * Restarts the connector and all its tasks, running or not (KIP-745): what the CDC watchdog asks
+   * for when a task reports RUNNING but reads nothing.
+   */
+  async restartAll(name: string): Promise<void> {
+    await this.call(
+      'POST',
+      `/connectors/${encodeURIComponent(name)}/restart?includeTasks=true&onlyFailed=false`,
+    );
+  }
+
   async remove(name: string): Promise<void> {
     await this.call('DELETE', `/connectors/${encodeURIComponent(name)}`, undefined, [404]);
   }

@@ -11,6 +11,8 @@ import { parse, stringify } from 'yaml';
 import type { RoleName } from '../../streams/config/syncline-config.ts';
 import { StackError } from './stack-error.ts';
 import {
+  connectUrl,
+  erpPostgres,
   kafkaBrokers,
   opsPostgres,
   portalPostgres,
@@ -32,6 +34,13 @@ export const stackEnv = (): Record<string, string> => ({
   SYNCLINE_KAFKA_BROKERS: kafkaBrokers().join(','),
   SYNCLINE_SCHEMA_REGISTRY_URL: registryUrl(),
   SYNCLINE_OPS_DATABASE_URL: postgresUrl(opsPostgres()),
+  SYNCLINE_CONNECT_URL: connectUrl(),
+  // The CDC watchdog logs in as Debezium's own user: it may end only that user's connections.
+  SYNCLINE_CDC_PG_URL: postgresUrl({
+    ...erpPostgres(),
+    user: erpPostgres().cdcUser,
+    password: erpPostgres().cdcPassword,
+  }),
   SYNCLINE_PORTAL_DATABASE_URL: postgresUrl(portalPostgres()),
   SYNCLINE_MAGENTO_URL: `http://127.0.0.1:${simulatorPorts.magento}`,
   SYNCLINE_MAGENTO_TOKEN: localMagentoToken,

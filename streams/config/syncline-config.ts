@@ -14,6 +14,7 @@ import {
   type OpsConfig,
   type SinkConfig,
 } from '../sinks/sink-config.ts';
+import { cdcJsonSchema, checkCdc, type CdcConfig } from '../cdc/cdc-config.ts';
 import { interpolateEnv } from '../runtime/config/interpolate-env.ts';
 import { readYaml } from '../runtime/config/read-yaml.ts';
 import { validateConfig } from '../runtime/config/validate-config.ts';
@@ -49,6 +50,8 @@ export interface SynclineConfig {
   readonly channels: readonly SynclineChannel[];
   /** Required when a channel has a sink. */
   readonly ops?: OpsConfig;
+  /** The CDC watchdog of the ingest role: which Debezium connectors it keeps alive. */
+  readonly cdc?: CdcConfig;
 }
 
 const port = { type: 'integer', minimum: 0, maximum: 65535 } as const;
@@ -119,6 +122,7 @@ export const synclineConfigSchema = {
       },
     },
     ops: opsJsonSchema,
+    cdc: cdcJsonSchema,
   },
 } as const;
 
@@ -129,6 +133,7 @@ export function parseSynclineConfig(document: unknown, file: string): SynclineCo
     ...checkSources(config.sources),
     ...checkChannels(config.channels, config.sources),
     ...checkSinks(config.channels, config.ops).problems,
+    ...checkCdc(config.cdc),
   ];
   if (problems.length > 0) {
     throw new SynclineError(

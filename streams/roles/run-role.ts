@@ -16,6 +16,7 @@ import { kafkaClient } from '../runtime/kafka/kafka-client.ts';
 import { partitionerBy } from '../runtime/kafka/partitioner-by.ts';
 import { ensureTopics } from '../runtime/kafka/topics.ts';
 import { engineMetrics } from '../runtime/metrics.ts';
+import { startCdcWatch } from './cdc-watch.ts';
 import { ingestRole } from './ingest-role.ts';
 import { offersRole } from './offers-role.ts';
 import { startRegisterIndexRole } from './register-index-role.ts';
@@ -120,5 +121,16 @@ async function startProcessorRole(options: RunRoleOptions, role: Role, registry:
     { inputs: role.processor.inputTopics, exactlyOnce: config.processing.exactlyOnce },
     'processor running',
   );
-  return running;
+  // Ingest is the role that consumes CDC, so it is the one that notices when CDC stops.
+  const watch =
+    options.role === 'ingest' && config.cdc
+      ? await startCdcWatch(config.cdc, kafka, registry, logger, () => running.tasks().includes(0))
+      : undefined;
+  return {
+    ...running,
+    async stop() {
+      await watch?.stop();
+      await running.stop();
+    },
+  };
 }

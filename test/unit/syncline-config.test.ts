@@ -19,6 +19,8 @@ const env: Record<string, string> = {
   SYNCLINE_OPS_DATABASE_URL: 'postgresql://ops:secret@ops-db:5432/syncline_ops',
   SYNCLINE_MAGENTO_URL: 'http://magento:8480',
   SYNCLINE_WEBHOOK_URL: 'http://marketplace-bridge:8490/offers',
+  SYNCLINE_CONNECT_URL: 'http://connect:8083',
+  SYNCLINE_CDC_PG_URL: 'postgresql://debezium:secret@erp-db:5432/erp',
 };
 
 const dir = mkdtempSync(join(tmpdir(), 'syncline-config-test-'));
@@ -184,6 +186,8 @@ describe('loadSynclineConfig', () => {
       'kafka.brokers[0]: environment variable SYNCLINE_KAFKA_BROKERS is not set',
       'schemaRegistry.url: environment variable SYNCLINE_SCHEMA_REGISTRY_URL is not set',
       'ops.databaseUrl: environment variable SYNCLINE_OPS_DATABASE_URL is not set',
+      'cdc.connectUrl: environment variable SYNCLINE_CONNECT_URL is not set',
+      'cdc.connectors[0].replicationSlot.databaseUrl: environment variable SYNCLINE_CDC_PG_URL is not set',
       'channels[0].sink.settings.baseUrl: environment variable SYNCLINE_MAGENTO_URL is not set',
       'channels[2].sink.settings.url: environment variable SYNCLINE_WEBHOOK_URL is not set',
     ]);
@@ -276,5 +280,36 @@ describe('parseSynclineConfig', () => {
     const before = structuredClone(document);
     parseSynclineConfig(document, 'syncline.yaml');
     assert.deepEqual(document, before);
+  });
+});
+
+describe('the cdc section', () => {
+  it('fills in the watchdog defaults', () => {
+    const config = loadSynclineConfig(sampleFile, env);
+    assert.equal(config.cdc?.checkIntervalMs, 5000);
+    assert.equal(config.cdc?.restartGraceMs, 150_000);
+    assert.deepEqual(config.cdc?.connectors[1], { name: 'erp-mariadb', topicPrefix: 'erp.mariadb' });
+  });
+
+  it('refuses a stall threshold no longer than the check interval, and a connector watched twice', () => {
+    const document = sampleDocument();
+    const cdc = document.cdc as { stallAfterMs: number; checkIntervalMs: number; connectors: unknown[] };
+    cdc.stallAfterMs = 5000;
+    cdc.checkIntervalMs = 5000;
+    cdc.connectors.push({ name: 'erp-postgres', topicPrefix: 'erp.other' });
+    assert.deepEqual(problems(refusal('CONFIG_INVALID', () => parseSynclineConfig(document, 'cdc.yaml'))), [
+      'cdc.stallAfterMs (5000) must be longer than cdc.checkIntervalMs (5000), or every check would see a stall',
+      'cdc.connectors[2].name: "erp-postgres" is watched twice',
+    ]);
+  });
+
+  it('refuses a replication slot without a PostgreSQL URL, naming the key', () => {
+    const document = sampleDocument();
+    const cdc = document.cdc as { connectors: { replicationSlot?: Record<string, string> }[] };
+    cdc.connectors[0]!.replicationSlot = { name: 'syncline_erp', databaseUrl: 'mysql://debezium@erp/erp' };
+    assert.match(
+      refusal('CONFIG_INVALID', () => parseSynclineConfig(document, 'cdc.yaml')),
+      /cdc\.connectors\[0\]\.replicationSlot\.databaseUrl/,
+    );
   });
 });

@@ -41,6 +41,11 @@ status.storage.topic=syncline-connect-status
 config.storage.replication.factor=1
 offset.storage.replication.factor=1
 status.storage.replication.factor=1
+# After a worker drops out of the group (the broker restarted, a long GC pause) Connect holds its
+# connectors and tasks UNASSIGNED for up to this long, waiting for it to come back, while their
+# status still reads RUNNING. The default, 5 minutes, is 5 minutes without CDC; one worker has no
+# one to wait for. Production: see docs/faults.md.
+scheduled.rebalance.max.delay.ms=10000
 # Source offsets flushed every 5 s (default 60 s): fewer Debezium replays after a Connect crash.
 offset.flush.interval.ms=5000
 plugin.path=${pluginPath}
