@@ -1,25 +1,27 @@
 /**
- * The HTTP face every role shows: `/healthz` (the process is alive), `/readyz` (it has joined its
- * group and runs tasks) and `/metrics` for Prometheus, on a fastify server bound to the configured
+ * The HTTP face every role shows: `/healthz` (the process is alive), `/readyz` (every consumer of
+ * the role has joined its group and runs all of its tasks; 503 otherwise, with each consumer's
+ * state) and `/metrics` for Prometheus, on a fastify server bound to the configured
  * address. The operator console and register API join this server in their own plugins later.
  */
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
 import { SynclineError } from '../runtime/errors.ts';
+import type { ReadinessReport } from '../runtime/readiness.ts';
 
 export interface MetricsServerOptions {
   readonly host: string;
   readonly port: number;
   readonly registry: Registry;
-  readonly ready: () => boolean;
+  readonly readiness: () => ReadinessReport;
 }
 
 export async function startMetricsServer(options: MetricsServerOptions): Promise<FastifyInstance> {
   const app = Fastify({ logger: false });
   app.get('/healthz', () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {
-    const ready = options.ready();
-    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'starting' });
+    const { ready, consumers } = options.readiness();
+    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', consumers });
   });
   app.get('/metrics', async (_request, reply) => {
     return reply.header('content-type', options.registry.contentType).send(await options.registry.metrics());

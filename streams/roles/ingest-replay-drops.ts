@@ -11,8 +11,14 @@
  * aborted transaction is counted again, so the counter can run slightly ahead of the drops.
  */
 import type { Logger } from 'pino';
-import type { IngestProcessor, ReplayDrop } from '../processors/ingest/ingest-processor.ts';
-import type { IngestMetrics } from '../runtime/metrics.ts';
+import type { Registry } from 'prom-client';
+import {
+  ingestProcessor,
+  type IngestProcessor,
+  type ReplayDrop,
+} from '../processors/ingest/ingest-processor.ts';
+import type { IngestConfig } from '../processors/ingest/source-config.ts';
+import { ingestMetrics, type IngestMetrics } from '../runtime/metrics.ts';
 import type { Processor } from '../runtime/processor.ts';
 
 export interface ReplayDropOptions {
@@ -96,4 +102,22 @@ export function recordReplayDrops(ingest: IngestProcessor, options: ReplayDropOp
       for (const tally of tallies.values()) if (now() - tally.loggedAt >= intervalMs) logSummed(tally);
     },
   };
+}
+
+/** How often summed drops are logged, per source and table. */
+const replayLogIntervalMs = 30_000;
+
+/**
+ * The ingest role's processor with its replay drops recorded on `registry` and `logger`. The
+ * flush timer is unref'd: it never keeps a stopping process alive, and holds nothing to release.
+ */
+export function ingestWithReplayDrops(config: IngestConfig, registry: Registry, logger: Logger): Processor {
+  const recorder = recordReplayDrops(ingestProcessor(config), {
+    metrics: ingestMetrics(registry),
+    logger: logger.child({ component: 'replay-drops' }),
+    intervalMs: replayLogIntervalMs,
+    now: Date.now,
+  });
+  setInterval(() => recorder.flush(), replayLogIntervalMs).unref();
+  return recorder.processor;
 }

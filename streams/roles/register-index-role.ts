@@ -7,6 +7,7 @@ import { avroReader, schemaRegistry } from '../runtime/codec/avro-codec.ts';
 import { SynclineError } from '../runtime/errors.ts';
 import { kafkaClient } from '../runtime/kafka/kafka-client.ts';
 import { ensureTopics } from '../runtime/kafka/topics.ts';
+import type { RoleReadiness } from '../runtime/readiness.ts';
 import { openOpsDatabase } from '../sinks/ops/ops-database.ts';
 import { runRegisterIndex } from '../sinks/register-index.ts';
 import type { Started } from './run-role.ts';
@@ -16,6 +17,7 @@ export interface RegisterIndexRoleOptions {
   readonly config: SynclineConfig;
   readonly logger: Logger;
   readonly registry: Registry;
+  readonly readiness: RoleReadiness;
 }
 
 export async function startRegisterIndexRole(options: RegisterIndexRoleOptions): Promise<Started> {
@@ -47,6 +49,9 @@ export async function startRegisterIndexRole(options: RegisterIndexRoleOptions):
       retentionDays: config.ops.registerRetentionDays,
       logger,
       onIndexed: (rows) => indexed.inc(rows),
+      // An ops database error in a batch is one kafkajs does not restart from: the index would
+      // stand still with the process alive; its readiness ends the process instead.
+      readiness: options.readiness.consumer('register-index'),
     });
     return {
       async stop() {

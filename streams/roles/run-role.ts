@@ -16,7 +16,9 @@ import { kafkaClient } from '../runtime/kafka/kafka-client.ts';
 import { partitionerBy } from '../runtime/kafka/partitioner-by.ts';
 import { ensureTopics } from '../runtime/kafka/topics.ts';
 import { engineMetrics } from '../runtime/metrics.ts';
+import { RoleReadiness } from '../runtime/readiness.ts';
 import { startCdcWatch } from './cdc-watch.ts';
+import { ingestWithReplayDrops } from './ingest-replay-drops.ts';
 import { ingestRole } from './ingest-role.ts';
 import { offersRole } from './offers-role.ts';
 import { startRegisterIndexRole } from './register-index-role.ts';
@@ -52,11 +54,18 @@ export async function runRole(options: RunRoleOptions): Promise<RunningRole> {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'syncline_' });
   let started: Started | undefined;
+  // A consumer kafkajs gave up on never comes back, and a role without it would look alive while
+  // doing nothing: exit non-zero, so the supervisor (Kubernetes, systemd) starts a fresh process
+  // whose tasks restart from their last commit.
+  const readiness = new RoleReadiness((consumer, error) => {
+    logger.fatal({ err: error, consumer }, `consumer ${consumer} is gone for good; exiting`);
+    process.exit(1);
+  });
   const server: FastifyInstance = await startMetricsServer({
     host: config.metrics.host,
     port: options.metricsPort ?? config.metrics.ports[options.role],
     registry,
-    ready: () => started !== undefined,
+    readiness: () => readiness.report(),
   });
   const address = server.server.address();
   const boundPort = address !== null && typeof address === 'object' ? address.port : 0;
@@ -64,10 +73,10 @@ export async function runRole(options: RunRoleOptions): Promise<RunningRole> {
   try {
     const processorRole = processorRoles[options.role];
     started = processorRole
-      ? await startProcessorRole(options, processorRole(config), registry)
+      ? await startProcessorRole(options, processorRole(config), registry, readiness)
       : options.role === 'sink'
-        ? await startSinkRole({ config, logger, registry, channels: options.channels })
-        : await startRegisterIndexRole({ config, logger, registry });
+        ? await startSinkWithReadiness(options, registry, readiness)
+        : await startRegisterIndexRole({ config, logger, registry, readiness });
   } catch (error) {
     await server.close();
     throw error;
@@ -83,7 +92,34 @@ export async function runRole(options: RunRoleOptions): Promise<RunningRole> {
   };
 }
 
-async function startProcessorRole(options: RunRoleOptions, role: Role, registry: Registry): Promise<Started> {
+/**
+ * The sink workers' consumers report no readiness of their own yet (their wiring is in
+ * sink-role.ts and sink-worker.ts): the role counts as ready once every worker has joined, and
+ * each worker's `onFatal` exits on a consumer gone for good.
+ */
+async function startSinkWithReadiness(
+  options: RunRoleOptions,
+  registry: Registry,
+  readiness: RoleReadiness,
+): Promise<Started> {
+  const sinks = readiness.consumer('sink');
+  const { config, logger, channels } = options;
+  const started = await startSinkRole({ config, logger, registry, channels });
+  sinks.assigned([]);
+  return {
+    async stop() {
+      sinks.stopping();
+      await started.stop();
+    },
+  };
+}
+
+async function startProcessorRole(
+  options: RunRoleOptions,
+  role: Role,
+  registry: Registry,
+  readiness: RoleReadiness,
+): Promise<Started> {
   const { config, logger } = options;
   const kafka = kafkaClient(
     { ...config.kafka, clientId: `${config.kafka.clientId}-${options.role}` },
@@ -100,7 +136,8 @@ async function startProcessorRole(options: RunRoleOptions, role: Role, registry:
   const running = await runProcessor({
     kafka,
     groupId: `syncline-${options.role}`,
-    processor: role.processor,
+    // Ingest's replay drops are counted and logged here, on the role's side: the processor is pure.
+    processor: options.role === 'ingest' ? ingestWithReplayDrops(config, registry, logger) : role.processor,
     codecs,
     stateDir: config.processing.stateDir,
     metrics: engineMetrics(registry),
@@ -110,12 +147,8 @@ async function startProcessorRole(options: RunRoleOptions, role: Role, registry:
     commitIntervalMs: config.processing.commitIntervalMs,
     maxWaitTimeMs: config.processing.maxWaitTimeMs,
     exactlyOnce: config.processing.exactlyOnce,
-    onFatal: (error) => {
-      // A processor without its consumer would look alive and process nothing: exit, so the
-      // supervisor starts a fresh one (its tasks restart from their last commit).
-      logger.fatal({ err: error }, 'the consumer stopped for good; exiting');
-      process.exit(1);
-    },
+    // Ready once every task has started; gone for good ends the process (see runRole).
+    readiness: readiness.consumer('processor'),
   });
   logger.info(
     { inputs: role.processor.inputTopics, exactlyOnce: config.processing.exactlyOnce },
