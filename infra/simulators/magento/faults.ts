@@ -16,10 +16,14 @@ interface RequestWindow {
   paths?: string;
 }
 
-/** Answer with this status: 500 as Magento's masked error, 502/503 as a proxy's HTML page. */
+/**
+ * Answer with this status: 500 as Magento's masked error, 502/503 as a proxy's HTML page, 401 as
+ * Magento refusing the caller's token (a revoked integration, a rotated credential), whatever the
+ * request carries.
+ */
 export interface StatusFault extends RequestWindow {
   kind: 'status';
-  status: 500 | 502 | 503;
+  status: 401 | 500 | 502 | 503;
 }
 
 /** A CDN/WAF 429 with `Retry-After` and a non-JSON body. */
@@ -125,8 +129,8 @@ export function parseFault(input: unknown): Fault {
   switch (input.kind) {
     case 'status': {
       const status = input.status;
-      if (status !== 500 && status !== 502 && status !== 503)
-        throw new Error('status must be 500, 502 or 503');
+      if (status !== 401 && status !== 500 && status !== 502 && status !== 503)
+        throw new Error('status must be 401, 500, 502 or 503');
       return { kind: 'status', status, ...window() };
     }
     case 'throttle': {

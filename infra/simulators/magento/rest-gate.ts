@@ -4,14 +4,15 @@
  * 1. count it (stats, request log);
  * 2. the optional token bucket, standing in for the CDN/WAF of a production store (core Magento has none);
  *    over it: 429 with `Retry-After` and an HTML body, which is what Fastly on Adobe Commerce Cloud sends;
- * 3. injected request faults (proxy 502/503, Magento 500, CDN 429, a request that never gets an answer).
+ * 3. injected request faults (proxy 502/503, Magento 500, a refused token 401, CDN 429, a request that never
+ *    gets an answer).
  *
  * All of it happens in `onRequest`, before the body is read, so a refused request has no side effect.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { FaultBook, RequestFault } from './faults.ts';
 import { DEFAULT_TIMEOUT_HOLD_MS } from './faults.ts';
-import { internalError } from './magento-errors.ts';
+import { internalError, notAuthorized } from './magento-errors.ts';
 import type { RequestStats } from './request-stats.ts';
 import type { TokenBucket } from './token-bucket.ts';
 
@@ -94,6 +95,12 @@ export class RestGate {
 
   private answerFault(fault: RequestFault, request: FastifyRequest, reply: FastifyReply): FastifyReply {
     if (fault.kind === 'status') {
+      if (fault.status === 401) {
+        return reply
+          .code(401)
+          .type('application/json; charset=utf-8')
+          .send(JSON.stringify(notAuthorized(aclResourceOf(pathOf(request))).body()));
+      }
       if (fault.status === 500) {
         return reply
           .code(500)
@@ -173,4 +180,11 @@ function routeKey(request: FastifyRequest): string {
   const url = request.routeOptions.url;
   if (!url || !url.startsWith('/rest/')) return `${request.method} (no route)`;
   return `${request.method} ${url.replace(STORE_PREFIX, '')}`;
+}
+
+/** The ACL resource Magento names when it refuses a token on this path (`%resources` in its message). */
+function aclResourceOf(path: string): string {
+  if (path.includes('/inventory/')) return 'Magento_InventoryApi::source';
+  if (path.includes('/bulk')) return 'Magento_Logging::system_magento_logging_bulk_operations';
+  return 'Magento_Catalog::products';
 }
