@@ -182,8 +182,10 @@ describe('sink: a channel refusing every call (401)', { timeout: 600_000 }, () =
         `${calls.length} refused calls in ${REFUSAL_MS} ms at one per ${PROBE_INTERVAL_MS} ms`,
       );
       const gaps = calls.slice(1).map((at, i) => at - calls[i]!);
+      // The interval is kept between the calls' starts; a request's way to the channel after that
+      // (a heartbeat, the budget) varies by a few hundred ms, so arrivals may be a little closer.
       assert.ok(
-        gaps.every((gap) => gap >= PROBE_INTERVAL_MS - 250),
+        gaps.every((gap) => gap >= PROBE_INTERVAL_MS - 1000),
         `gaps between probes: ${gaps.join(', ')} ms`,
       );
 
