@@ -11,6 +11,7 @@ import { startMetricsServer } from '../admin/metrics-server.ts';
 import type { RoleName, SynclineConfig } from '../config/syncline-config.ts';
 import { skuOfKey } from '../processors/canonical.ts';
 import { schemaRegistry } from '../runtime/codec/avro-codec.ts';
+import { whenRegistryAnswers } from '../runtime/codec/registry-wait.ts';
 import { runProcessor } from '../runtime/eos/processing-loop.ts';
 import { kafkaClient } from '../runtime/kafka/kafka-client.ts';
 import { partitionerBy } from '../runtime/kafka/partitioner-by.ts';
@@ -132,7 +133,10 @@ async function startProcessorRole(
   } finally {
     await admin.disconnect();
   }
-  const codecs = await role.codecs(schemaRegistry(config.schemaRegistry.url));
+  const codecs = await whenRegistryAnswers(
+    () => role.codecs(schemaRegistry(config.schemaRegistry.url)),
+    logger,
+  );
   const running = await runProcessor({
     kafka,
     groupId: `syncline-${options.role}`,

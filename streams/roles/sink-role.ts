@@ -9,6 +9,7 @@ import type { Registry } from 'prom-client';
 import type { SynclineConfig } from '../config/syncline-config.ts';
 import { offerTopicOf } from '../processors/offers/channel-config.ts';
 import { avroCodecFor, avroReader, schemaRegistry } from '../runtime/codec/avro-codec.ts';
+import { whenRegistryAnswers } from '../runtime/codec/registry-wait.ts';
 import { jsonCodec } from '../runtime/codec/topic-codec.ts';
 import { SynclineError } from '../runtime/errors.ts';
 import { kafkaClient } from '../runtime/kafka/kafka-client.ts';
@@ -86,10 +87,9 @@ export async function startSinkRole(options: SinkRoleOptions): Promise<Started> 
     await admin.disconnect();
   }
   const registry = schemaRegistry(config.schemaRegistry.url);
-  const registerCodec = await avroCodecFor(
-    registry,
-    registerTopic,
-    join(schemasDir, 'sync.register.v1.avsc'),
+  const registerCodec = await whenRegistryAnswers(
+    () => avroCodecFor(registry, registerTopic, join(schemasDir, 'sync.register.v1.avsc')),
+    logger,
   );
   const pool = await openOpsDatabase(ops.databaseUrl, 2 + channels.length * 2);
   const writer = await openRecordWriter(kafka, (topic) =>

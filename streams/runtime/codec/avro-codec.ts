@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { COMPATIBILITY, SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import { SynclineError } from '../errors.ts';
+import { decodeFailure } from './registry-errors.ts';
 import type { TopicCodec } from './topic-codec.ts';
 
 export function schemaRegistry(url: string): SchemaRegistry {
@@ -43,7 +44,14 @@ export async function avroCodecFor(
 /** Decodes any registered Avro value (the writer's schema id is in the bytes); encodes with `writerId`. */
 export function avroReader(registry: SchemaRegistry, writerId?: number): TopicCodec {
   return {
-    decode: (bytes) => registry.decode(bytes) as Promise<unknown>,
+    // A registry outage comes out retriable, bad bytes not (registry-errors.ts).
+    decode: async (bytes) => {
+      try {
+        return (await registry.decode(bytes)) as unknown;
+      } catch (error) {
+        throw decodeFailure(error);
+      }
+    },
     encode: (value) => {
       if (writerId === undefined) throw new SynclineError('ENCODE_FAILED', 'this codec only reads');
       return registry.encode(writerId, value);

@@ -18,6 +18,7 @@
  */
 import type { Admin, Batch, ICustomPartitioner, Kafka, Message, Producer } from 'kafkajs';
 import type { Logger } from 'pino';
+import { RegistryWait } from '../codec/registry-wait.ts';
 import type { Codecs } from '../codec/topic-codec.ts';
 import { isFencing, SynclineError } from '../errors.ts';
 import { textHeaders } from '../kafka/text-headers.ts';
@@ -105,6 +106,7 @@ export class Task {
   private readonly replayUntil = new Map<string, bigint>();
   private readonly startedAt: number;
   private restoreWaitLogged = false;
+  private registryWait: RegistryWait | undefined;
   private readonly log: Logger;
   private readonly now: () => number;
   private readonly sizeLimits: MessageSizeLimits;
@@ -253,6 +255,10 @@ export class Task {
         break;
       }
       const record = await this.decode(batch, message, replaying);
+      // The registry cannot be asked for the record's schema: neither park nor skip it. End the
+      // batch unresolved after a short pause (its transaction can commit meanwhile) and meet the
+      // record again in the next fetch.
+      if (record === 'registry-unavailable') break;
       const next = (BigInt(message.offset) + 1n).toString();
       if (replaying) {
         if (record !== undefined) this.safeProcess(record.input, true);
@@ -322,7 +328,13 @@ export class Task {
     let value: unknown = null;
     try {
       value = raw === null ? null : await this.deps.codecs.input(batch.topic).decode(raw);
+      this.registryWait?.answered();
     } catch (error) {
+      if ((error as SynclineError).code === 'SCHEMA_REGISTRY' && (error as SynclineError).retriable) {
+        this.registryWait ??= new RegistryWait(this.log);
+        await this.registryWait.pause(error);
+        return 'registry-unavailable' as const;
+      }
       // Parked when first seen; a replay only rebuilds state.
       if (replaying) return undefined;
       const reason: Parked = {

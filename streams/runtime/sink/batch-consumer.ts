@@ -10,6 +10,7 @@
  */
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
+import { RegistryWait } from '../codec/registry-wait.ts';
 import type { TopicCodec } from '../codec/topic-codec.ts';
 import { textHeaders } from '../kafka/text-headers.ts';
 import type { ConsumerReadiness } from '../readiness.ts';
@@ -68,6 +69,7 @@ export interface RunningConsumer {
 export async function consumeInBatches(options: BatchConsumerOptions): Promise<RunningConsumer> {
   const { kafka, topic, codec, logger } = options;
   const stopping = new AbortController();
+  const registryWait = new RegistryWait(logger.child({ topic }));
   const consumer = kafka.consumer({
     groupId: options.groupId,
     readUncommitted: false,
@@ -105,14 +107,33 @@ export async function consumeInBatches(options: BatchConsumerOptions): Promise<R
         const raw = message.value ?? null;
         let value: unknown = null;
         let decodeError: string | undefined;
-        if (raw !== null) {
+        // A registry outage is waited out here, the batch held (heartbeats keep the partitions):
+        // only bad bytes become a decodeError, for the caller to park.
+        while (raw !== null) {
           try {
             value = await codec.decode(raw);
+            registryWait.answered();
+            break;
           } catch (error) {
+            const { code, retriable } = error as { code?: string; retriable?: boolean };
+            if (code === 'SCHEMA_REGISTRY' && retriable === true && !stopping.signal.aborted) {
+              await registryWait.pause(error);
+              // A failed heartbeat means the partition may be someone else's now: let go, uncommitted.
+              if (
+                !(await payload.heartbeat().then(
+                  () => true,
+                  () => false,
+                ))
+              )
+                return;
+              continue;
+            }
             value = undefined;
             decodeError = (error as Error).message;
+            break;
           }
         }
+        if (stopping.signal.aborted) return;
         records.push({
           topic: batch.topic,
           partition: batch.partition,
