@@ -27,11 +27,12 @@ import { ChannelCallError, type ChannelAdapter, type ChannelHttp } from './chann
 import type { ChannelRefusal, RefusalDetails } from './channel-refusal.ts';
 import type { CircuitBreaker } from './circuit-breaker.ts';
 import type { ChannelHoldings } from './ops/channel-holdings.ts';
-import { OpsUnavailable } from './ops/ops-outage.ts';
 import type { ChannelChange, SinkRecord } from './register-entry.ts';
+import { opsWatch, pause, SinkStopped, type OpsWatch } from './delivery-waits.ts';
 import { backoffDelayMs, type RetryPolicy } from './retry-backoff.ts';
 
 export type { RecordFate } from './call-fates.ts';
+export { SinkStopped } from './delivery-waits.ts';
 
 /** A change of the whole channel, for the register: delivery paused, or resumed. */
 export type ChannelEvent = ChannelChange;
@@ -60,29 +61,6 @@ export interface DeliverDependencies {
   readonly now?: () => number;
   readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
   readonly random?: () => number;
-}
-
-/** Waits in slices, with a heartbeat between them, so a long wait does not cost the group membership. */
-async function pause(ms: number, deps: DeliverDependencies): Promise<void> {
-  const sleep = deps.sleep ?? defaultSleep;
-  let left = ms;
-  while (left > 0 && !deps.signal.aborted) {
-    const slice = Math.min(left, 1000);
-    await sleep(slice, deps.signal);
-    left -= slice;
-    await deps.heartbeat();
-  }
-}
-
-function defaultSleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
-  });
-}
-
-export class SinkStopped extends Error {
-  override readonly name = 'SinkStopped';
 }
 
 export async function deliverRecords(
@@ -248,50 +226,4 @@ async function accepted(record: SinkRecord, deps: DeliverDependencies) {
   const ended = deps.refusal.accepted();
   if (ended === undefined) return;
   await deps.recordChannel({ kind: 'RESUMED', refusal: ended, record, atMs: (deps.now ?? Date.now)() });
-}
-
-/**
- * The ops database as one batch meets it: a query that meets an outage is tried again after a
- * backoff, for as long as it takes (the sink is doing nothing else meanwhile); the outage and its
- * end are told once each.
- */
-interface OpsWatch {
-  down(error: unknown): void;
-  waitFor<T>(what: string, query: () => Promise<T>): Promise<T>;
-}
-
-function opsWatch(deps: DeliverDependencies): OpsWatch {
-  let isDown = false;
-  const watch: OpsWatch = {
-    down(error) {
-      if (isDown) return;
-      isDown = true;
-      deps.opsOutage?.(true);
-      deps.logger.warn(
-        { err: error },
-        `ops database unreachable: delivery to channel ${deps.channel} waits for it (nothing is parked meanwhile)`,
-      );
-    },
-    async waitFor(what, query) {
-      for (let failures = 1; ; failures += 1) {
-        try {
-          const result = await query();
-          if (isDown) {
-            isDown = false;
-            deps.opsOutage?.(false);
-            deps.logger.info(`ops database answers again: delivery to channel ${deps.channel} goes on`);
-          }
-          return result;
-        } catch (error) {
-          if (!(error instanceof OpsUnavailable)) throw error;
-          watch.down(error);
-          if (deps.signal.aborted) throw new SinkStopped('the sink is stopping');
-          await pause(backoffDelayMs(failures, deps.retry, undefined, deps.random), deps);
-          if (deps.signal.aborted) throw new SinkStopped('the sink is stopping');
-          deps.logger.debug({ what, failures }, 'ops database: trying again');
-        }
-      }
-    },
-  };
-  return watch;
 }
