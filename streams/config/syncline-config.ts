@@ -7,6 +7,7 @@
  */
 import { checkChannels, channelsJsonSchema, type ChannelConfig } from '../processors/offers/index.ts';
 import { checkSources, sourcesJsonSchema, type SourceConfig } from '../processors/ingest/index.ts';
+import { defaultDeletedKeyGraceMs } from '../processors/ingest/ingest-processor.ts';
 import {
   checkSinks,
   opsJsonSchema,
@@ -39,6 +40,11 @@ export interface ProcessingConfig {
   readonly maxWaitTimeMs: number;
   /** Where tasks keep their local state between restarts. */
   readonly stateDir: string;
+  /**
+   * How long ingest keeps a deleted CDC key's last position, on the records' clock: longer than
+   * Debezium can replay (docs/pipeline.md, "State that does not grow").
+   */
+  readonly deletedKeyGraceMs: number;
 }
 
 export interface SynclineConfig {
@@ -91,6 +97,13 @@ export const synclineConfigSchema = {
         commitIntervalMs: { type: 'integer', minimum: 0, maximum: 60_000, default: 100 },
         maxWaitTimeMs: { type: 'integer', minimum: 1, maximum: 10_000, default: 50 },
         stateDir: { type: 'string', minLength: 1, default: 'var/state' },
+        deletedKeyGraceMs: {
+          type: 'integer',
+          minimum: 3_600_000,
+          default: defaultDeletedKeyGraceMs,
+          description:
+            'ms a deleted CDC key keeps its last position (replays of it dropped); at least 1 h, default 7 days',
+        },
       },
     },
     metrics: {

@@ -14,6 +14,7 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import {
   ingestProcessor,
+  type IngestOptions,
   type IngestProcessor,
   type ReplayDrop,
 } from '../processors/ingest/ingest-processor.ts';
@@ -111,8 +112,13 @@ const replayLogIntervalMs = 30_000;
  * The ingest role's processor with its replay drops recorded on `registry` and `logger`. The
  * flush timer is unref'd: it never keeps a stopping process alive, and holds nothing to release.
  */
-export function ingestWithReplayDrops(config: IngestConfig, registry: Registry, logger: Logger): Processor {
-  const recorder = recordReplayDrops(ingestProcessor(config), {
+export function ingestWithReplayDrops(
+  config: IngestConfig,
+  registry: Registry,
+  logger: Logger,
+  options: IngestOptions = {},
+): Processor {
+  const recorder = recordReplayDrops(ingestProcessor(config, options), {
     metrics: ingestMetrics(registry),
     logger: logger.child({ component: 'replay-drops' }),
     intervalMs: replayLogIntervalMs,

@@ -15,7 +15,7 @@ export function ingestRole(config: SynclineConfig): Role {
   const { partitions } = config.processing;
   const outputs = Object.values(canonicalTopics);
   return {
-    processor: ingestProcessor(config),
+    processor: ingestProcessor(config, { deletedKeyGraceMs: config.processing.deletedKeyGraceMs }),
     topics: [
       ...outputs.map((name) => ({ name, partitions, compacted: true })),
       { name: ingestDlqTopic, partitions, compacted: false, configs: dlqTopicConfigs },

@@ -141,7 +141,12 @@ async function startProcessorRole(
     kafka,
     groupId: `syncline-${options.role}`,
     // Ingest's replay drops are counted and logged here, on the role's side: the processor is pure.
-    processor: options.role === 'ingest' ? ingestWithReplayDrops(config, registry, logger) : role.processor,
+    processor:
+      options.role === 'ingest'
+        ? ingestWithReplayDrops(config, registry, logger, {
+            deletedKeyGraceMs: config.processing.deletedKeyGraceMs,
+          })
+        : role.processor,
     codecs,
     stateDir: config.processing.stateDir,
     metrics: engineMetrics(registry),

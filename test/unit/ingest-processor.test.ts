@@ -88,7 +88,7 @@ describe('ingestInputTopics', () => {
 
   it('changes the state signature with the sources', () => {
     const signature = ingestProcessor(sampleConfig).stateSignature;
-    assert.match(signature, /^ingest-v1\|[0-9a-f]{16}$/);
+    assert.match(signature, /^ingest-v2\|[0-9a-f]{16}$/);
     assert.equal(ingestProcessor(sampleConfig).stateSignature, signature);
     const [postgres, mariadb] = sampleConfig.sources;
     assert.ok(postgres !== undefined && mariadb !== undefined);

@@ -75,6 +75,7 @@ describe('loadSynclineConfig', () => {
       commitIntervalMs: 100,
       maxWaitTimeMs: 50,
       stateDir: 'var/state',
+      deletedKeyGraceMs: 604_800_000,
     });
     assert.deepEqual(config.metrics, {
       host: '127.0.0.1',
@@ -153,6 +154,7 @@ describe('loadSynclineConfig', () => {
       commitIntervalMs: 100,
       maxWaitTimeMs: 50,
       stateDir: 'var/state',
+      deletedKeyGraceMs: 604_800_000,
     });
     assert.deepEqual(config.metrics, {
       host: '127.0.0.1',

@@ -9,9 +9,15 @@
  * changes carry positions below those seen, and are real. So `step` returns each drop with the
  * emissions, for the role to count and log (the processor stays pure); `process` is `step`
  * without it.
+ *
+ * A deleted row's position is kept for `deletedKeyGraceMs` after its delete, on the records'
+ * clock, then forgotten (deleted-key-expiry.ts), so the state holds the live rows and the rows
+ * deleted lately, not every key the ERP ever had. docs/pipeline.md ("State that does not grow")
+ * says why the default is seven days: longer than Debezium can replay.
  */
 import { createHash } from 'node:crypto';
 import { lineageHeaders } from '../../runtime/lineage-headers.ts';
+import { deletedKeyExpiry } from '../../runtime/state/deleted-key-expiry.ts';
 import type { Emission, InputRecord, ProcessContext, Processor } from '../../runtime/processor.ts';
 import { canonicalTopics, type CanonicalRecord } from '../canonical.ts';
 import { readCdcRecord, type ChangeEvent } from './debezium-envelope.ts';
@@ -24,6 +30,17 @@ export const ingestDlqTopic = 'syncline.ingest.dlq.v1';
 
 /** State table: `<cdc topic>\u001f<cdc key>` -> the last SourcePosition let through. */
 const positionsTable = 'positions';
+
+/**
+ * How long a deleted CDC key's position is kept: longer than any replay Debezium can make of its
+ * changes (docs/pipeline.md, "State that does not grow"). Seven days.
+ */
+export const defaultDeletedKeyGraceMs = 7 * 24 * 60 * 60 * 1000;
+
+export interface IngestOptions {
+  /** Defaults to `defaultDeletedKeyGraceMs`; the config's `processing.deletedKeyGraceMs`. */
+  readonly deletedKeyGraceMs?: number;
+}
 
 /** Every CDC topic the config maps: `<topicPrefix>.<schema-or-db>.<table>`. */
 export function ingestInputTopics(config: IngestConfig): string[] {
@@ -69,18 +86,30 @@ export interface IngestProcessor extends Processor {
   step(record: InputRecord, context: ProcessContext): IngestStep;
 }
 
-export function ingestProcessor(config: IngestConfig): IngestProcessor {
+export function ingestProcessor(config: IngestConfig, options: IngestOptions = {}): IngestProcessor {
   const signature = createHash('sha256').update(JSON.stringify(config.sources)).digest('hex').slice(0, 16);
+  const deleted = deletedKeyExpiry({
+    prefix: 'positions-expiry',
+    tables: [positionsTable],
+    graceMs: options.deletedKeyGraceMs ?? defaultDeletedKeyGraceMs,
+  });
   const step = (record: InputRecord, { state }: ProcessContext): IngestStep => {
     const raw = record.value as string | null;
     const read = readCdcRecord(record.key, raw);
     if (read.kind === 'change') {
+      // Every change event moves the clock, replay or not: a task whose keys are all deleted
+      // still forgets them as other changes arrive. Bad input leaves the state alone.
+      deleted.sweep(state, record.timestampMs);
       const stateKey = `${record.topic}\u001f${record.key ?? ''}`;
       const previous = state.get<SourcePosition>(positionsTable, stateKey);
       const replay = decideReplay(previous, read.event);
       if (!replay.keep)
         return { emissions: [], replayDropped: replayDrop(config, record, read.event, previous) };
-      if (replay.position !== null) state.put(positionsTable, stateKey, replay.position);
+      if (replay.position !== null) {
+        state.put(positionsTable, stateKey, replay.position);
+        if (read.event.op === 'd') deleted.markDeleted(state, stateKey, record.timestampMs);
+        else deleted.revive(state, stateKey);
+      }
     }
     const outcome = ingestRead(config, record.topic, read);
     switch (outcome.kind) {
@@ -97,7 +126,8 @@ export function ingestProcessor(config: IngestConfig): IngestProcessor {
     inputTopics: ingestInputTopics(config),
     // A new mapping changes what the stored positions mean only through the topics they belong
     // to; wiping on any source change is the simple, safe rule (positions rebuild on replay).
-    stateSignature: `ingest-v1|${signature}`,
+    // v2: deleted keys' positions expire, through tables a v1 store lacks for its deleted keys.
+    stateSignature: `ingest-v2|${signature}`,
     dlqTopic: () => ingestDlqTopic,
     step,
     process: (record, context) => step(record, context).emissions,
