@@ -172,5 +172,7 @@ describe('engine: local state store on a full disk', { timeout: 300_000 }, () =>
       );
     }
     assert.equal(records.length, total);
+    // The scenario happened: a store write failed, and the task rebuilt its state from Kafka.
+    assert.match(running.output(), /local state could not be written/);
   });
 });

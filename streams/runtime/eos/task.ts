@@ -98,6 +98,8 @@ export class Task {
   readonly lock = new TaskLock();
   private phase: TaskPhase = 'starting';
   private wasFenced = false;
+  /** A store write failed: the store is removed on close, and rebuilt from Kafka on the next start. */
+  private storeUntrusted = false;
   private transaction: OutputSession | undefined;
   private transactionOpenedAt = 0;
   private pending: Pending = emptyPending();
@@ -184,7 +186,13 @@ export class Task {
         { store: this.store.path },
         'local state does not match the committed offsets; rebuilding it from Kafka',
       );
-      this.store.wipe();
+      try {
+        this.store.wipe();
+      } catch (error) {
+        // Task.start closes the task, which then removes the store.
+        this.storeUntrusted = true;
+        throw error;
+      }
     } else if (saved) {
       for (const [tp, offset] of saved) this.checkpoint.set(tp, offset);
     }
@@ -245,7 +253,7 @@ export class Task {
     for (const message of batch.messages) {
       const until = this.replayUntil.get(tp);
       const replaying = until !== undefined && BigInt(message.offset) < until;
-      if (until !== undefined && !replaying) this.finishReplay(tp);
+      if (until !== undefined && !replaying) await this.finishReplay(tp);
       // A live record waits until every input partition of the task is restored: a processor that
       // joins its inputs (offers: product, stock and prices of a SKU) would otherwise join it with
       // another partition's state from before the replay, emit a wrong record and, through
@@ -285,11 +293,11 @@ export class Task {
     // jumping from 24 to 129).
     const until = this.replayUntil.get(tp);
     if (replayed > 0 && until !== undefined) {
-      this.store.commit(this.state.takeChanges(), this.checkpoint);
+      await this.saveState();
       // The batch's last offset counts the transaction markers after its last record: the replay
       // is over once the position reaches its end, even if no record follows for a long time
       // (the other partitions' live records wait for it).
-      if (BigInt(batch.lastOffset()) + 1n >= until) this.finishReplay(tp);
+      if (BigInt(batch.lastOffset()) + 1n >= until) await this.finishReplay(tp);
     }
     if (this.transaction && this.now() - this.transactionOpenedAt >= commitIntervalMs) await this.commit();
     metrics.batchSeconds.observe({ processor: processor.name }, (this.now() - started) / 1000);
@@ -297,9 +305,9 @@ export class Task {
   }
 
   /** No transaction is open during a replay: live records wait for every replay to end. */
-  private finishReplay(tp: string): void {
+  private async finishReplay(tp: string): Promise<void> {
     this.replayUntil.delete(tp);
-    this.store.commit(this.state.takeChanges(), this.checkpoint);
+    await this.saveState();
     this.log.info({ partition: tp }, 'local state restored');
     if (this.replayUntil.size === 0 && this.restoreWaitLogged) {
       this.log.info('every input partition restored; live records flow again');
@@ -562,7 +570,7 @@ export class Task {
       this.pending = emptyPending();
     }
     for (const [tp, { offset }] of pending.offsets) this.checkpoint.set(tp, offset);
-    this.store.commit(this.state.takeChanges(), this.checkpoint);
+    await this.saveState();
     const committedAt = this.now();
     metrics.commitSeconds.observe({ processor: processor.name }, (committedAt - started) / 1000);
     for (const [topic, count] of pending.sent)
@@ -576,6 +584,35 @@ export class Task {
       );
     }
     metrics.stateRows.set({ processor: processor.name, task: String(this.id) }, this.store.size());
+  }
+
+  /**
+   * Writes the state changes and their checkpoint to the local store. A write that fails (a full
+   * disk, EIO) after the Kafka commit has lost those changes from memory while Kafka holds the
+   * outputs and offsets they go with: processing on, or the consumer fetching the batch again,
+   * would count from a state behind Kafka (duplicates, and checkpoints covering changes never
+   * stored). So the store is no longer trusted: the task closes and removes it, and the
+   * processing loop starts the task again, which rebuilds the state from Kafka. Should the removal
+   * fail, LMDB's failed transaction left the store at its last good checkpoint, which the restart
+   * replays from.
+   */
+  private async saveState(): Promise<void> {
+    try {
+      this.store.commit(this.state.takeChanges(), this.checkpoint);
+    } catch (error) {
+      this.storeUntrusted = true;
+      this.log.error(
+        { err: error, store: this.store.path },
+        'local state could not be written; the task removes it, restarts and rebuilds it from Kafka',
+      );
+      await this.close();
+      throw new SynclineError(
+        'STATE_STORE',
+        `task ${this.id} could not write its local state store at ${this.store.path}: ${(error as Error).message}`,
+        true,
+        { cause: error },
+      );
+    }
   }
 
   /** Whether a transaction has been open for at least `intervalMs` (the engine's commit timer). */
@@ -599,6 +636,14 @@ export class Task {
     this.phase = 'closed';
     this.state.discard();
     await this.producer.disconnect().catch(() => undefined);
-    await this.store.close().catch(() => undefined);
+    if (!this.storeUntrusted) {
+      await this.store.close().catch(() => undefined);
+      return;
+    }
+    await this.store
+      .discard()
+      .catch((error: unknown) =>
+        this.log.error({ err: error, store: this.store.path }, 'could not remove the local state store'),
+      );
   }
 }

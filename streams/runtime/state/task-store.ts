@@ -60,8 +60,20 @@ export class TaskStore {
     const store = new TaskStore(db, path);
     const expected = `${formatVersion}|${signature}`;
     if (db.get(signatureKey) !== expected) {
-      db.clearSync();
-      db.putSync(signatureKey, expected);
+      try {
+        db.clearSync();
+        db.putSync(signatureKey, expected);
+      } catch (error) {
+        // A full disk: closed, or the environment would stay open in this process. The store is
+        // left without its signature, so the next open clears it again.
+        void db.close().catch(() => undefined);
+        throw new SynclineError(
+          'STATE_STORE',
+          `cannot write the local state store at ${path}: ${(error as Error).message}`,
+          true,
+          { cause: error },
+        );
+      }
     }
     return store;
   }
@@ -106,5 +118,16 @@ export class TaskStore {
 
   async close(): Promise<void> {
     await this.db.close();
+  }
+
+  /**
+   * Closes the store and removes its folder, for a store a write failed on (a full disk, EIO): it
+   * no longer reflects what Kafka committed, and the task's next start, finding no store, rebuilds
+   * it from Kafka. Removing it also frees the space that rebuild needs. Call it right after the
+   * failed write: lmdb 3.5 lets a later write succeed and then never finishes closing.
+   */
+  async discard(): Promise<void> {
+    await this.db.close();
+    rmSync(this.path, { recursive: true, force: true });
   }
 }
