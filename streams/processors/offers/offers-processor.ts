@@ -13,7 +13,7 @@
  *      holds each family's current members and the family state is rebuilt from it on restore.
  *
  * State tables: `sku` SkuState per SKU; `family` FamilyState per family; `last` what was last
- * written per `<channel>\u001f<key>` (suppress.ts); `parked` the sentence last parked per
+ * written per `<channel>\u001f<key>`, for keys the channel has (suppress.ts); `parked` the sentence last parked per
  * `<channel>\u001f<key>`, or `<channel>\u001f<family>\u001f<variant>` for a variant parked inside
  * its family (one DLQ record per problem, not per change). All are rebuilt from the
  * input topics when a task's local store cannot be trusted, by running the same code with
@@ -139,7 +139,11 @@ function channelEmissions(
   const { emit, remember } = suppressOutcomes(stillNews(outcomes, parkedKey ?? memoryKey, state), (key) =>
     state.get<string | null>(lastTable, memoryKey(key)),
   );
-  for (const [key, last] of remember) state.put(lastTable, memoryKey(key), last);
+  // A tombstone last written is not kept: suppress() decides after it exactly as for a key never
+  // written, so the state holds the keys a channel has, not every key it ever had.
+  for (const [key, last] of remember)
+    if (last === null) state.delete(lastTable, memoryKey(key));
+    else state.put(lastTable, memoryKey(key), last);
   const lineage = onlyLineage(record.headers);
   return emit.map((outcome): Emission => {
     switch (outcome.kind) {
@@ -255,7 +259,8 @@ export function offersProcessor(config: OffersConfig): Processor {
     // canonical topics under the new config. Offers already written under the old one are
     // rewritten when their SKU next changes (a full re-publication is an operator action).
     // v2: a variant's park in a grouped channel is remembered under its family's key.
-    stateSignature: `offers-v2|${signature}`,
+    // v3: a tombstone last written is no longer stored (a v2 store keeps one per deleted key).
+    stateSignature: `offers-v3|${signature}`,
     dlqTopic: (reason: Parked) =>
       reason.channel === undefined ? offersDlqTopic : channelDlqTopicOf(reason.channel),
     process(record, { state }) {

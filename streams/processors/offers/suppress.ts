@@ -7,6 +7,9 @@
  *   - null: a tombstone was last written;
  *   - undefined: nothing was ever written for the key.
  *
+ * null and undefined lead to the same decisions (an offer is written, a tombstone is not), so the
+ * offers processor stores no null: a deleted key leaves nothing in the state.
+ *
  * A tombstone for a key never written is not written either: the channel never had the SKU, and
  * a compacted topic full of tombstones for products a channel filters out would make every sink
  * send deletes for things it never created. Parks go to the DLQ, not the channel topic, so they
