@@ -117,6 +117,19 @@ export async function down(): Promise<void> {
   }
 }
 
+/**
+ * SIGKILLs one running part, as a crash or an OOM kill would, and waits until it is gone: for the
+ * fault tests and the soak. `up()` starts it again. False when it was not running.
+ */
+export async function killPart(name: string): Promise<boolean> {
+  const component = findComponent(name);
+  const pid = runningPid(component.name, marker(component, layout()));
+  if (pid === undefined) return false;
+  process.kill(pid, 'SIGKILL');
+  while (!hasExited(pid)) await sleep(100);
+  return true;
+}
+
 /** Stops the stack and deletes its data (topics, databases); downloads are kept. */
 export async function reset(): Promise<void> {
   await down();
