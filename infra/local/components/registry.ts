@@ -51,6 +51,12 @@ export const registry: Component = {
   },
 
   async unhealthyReason() {
+    // The API answers before the kafkasql storage has replayed its journal, and meanwhile says 404
+    // for schema ids it does hold: a reader would park good records as unknown. Healthy once the
+    // readiness check (persistence included) says UP.
+    const ready = await probe(`http://${host}:${port('registry')}/health/ready`);
+    if (!ready.ok) return ready.reason;
+    if (!/"status"\s*:\s*"UP"/.test(ready.body)) return 'the registry is not ready yet';
     const subjects = await probe(`${registryUrl()}/subjects`);
     return subjects.ok ? undefined : subjects.reason;
   },
