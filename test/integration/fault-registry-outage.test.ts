@@ -6,7 +6,8 @@
  *
  * On the real stack: Avro records written through the registry, the registry SIGKILLed, a fresh
  * instance of fixtures/echo-processor.ts (reads Avro, writes JSON) started meanwhile, then the
- * registry started again.
+ * registry started again. A registry that is starting answers 404 for ids it holds, so the
+ * unknown id is parked only once the registry has said so for a minute (registry-errors.ts).
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -120,13 +121,13 @@ describe('faults: the schema registry down while a processor starts cold', { tim
       throw new Error(`${(error as Error).message}; the processor's log:\n${child.output().slice(-4000)}`);
     }
     const written = await readTopic(output, 30_000, kafka);
+    const parked = (await readTopic(dlq, 30_000, kafka)).map(
+      (record) => JSON.parse(record.value!.toString()) as ParkedRecord,
+    );
     assert.deepEqual(
       written.map((record) => record.key).sort(),
       Array.from({ length: records }, (_, i) => `k-${i}`).sort(),
-      'every Avro record is written once',
-    );
-    const parked = (await readTopic(dlq, 30_000, kafka)).map(
-      (record) => JSON.parse(record.value!.toString()) as ParkedRecord,
+      `every Avro record is written once; parked: ${JSON.stringify(parked.map((p) => [p.sourceKey, p.code, p.message]))}`,
     );
     assert.deepEqual(parked.map((record) => [record.sourceKey, record.code]).sort(), [
       ['not-avro', 'DECODE_FAILED'],

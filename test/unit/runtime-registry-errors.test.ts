@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { describe, it } from 'node:test';
-import { decodeFailure } from '../../streams/runtime/codec/registry-errors.ts';
+import { decodeFailure, UnknownSchemaIds } from '../../streams/runtime/codec/registry-errors.ts';
 import { RegistryWait, whenRegistryAnswers } from '../../streams/runtime/codec/registry-wait.ts';
 import { SynclineError } from '../../streams/runtime/errors.ts';
 import { createLogger } from '../../streams/runtime/logger.ts';
@@ -30,6 +30,35 @@ describe('a failed decode: registry outage or bad input', () => {
 
   it('takes a registry answering 5xx for a transient fault', () => {
     assert.equal(decodeFailure(responseError(503, 'Error, status 503')).retriable, true);
+  });
+
+  it('takes a 404 for a schema id for transient until the registry has said so for the confirmation time', () => {
+    let now = 1_000;
+    const unknownIds = new UnknownSchemaIds(60_000, () => now);
+    const bytes = Buffer.from([0, 0, 0, 0x7f, 0xf0, 2]);
+    const notFound = responseError(404, "No content with ID '32752' was found.");
+    const first = decodeFailure(notFound, bytes, unknownIds);
+    assert.equal(first.code, 'SCHEMA_REGISTRY');
+    assert.equal(first.retriable, true);
+    assert.match(first.message, /schema id 32752/);
+    now += 59_999;
+    assert.equal(decodeFailure(notFound, bytes, unknownIds).retriable, true);
+    now += 1;
+    const confirmed = decodeFailure(notFound, bytes, unknownIds);
+    assert.equal(confirmed.code, 'DECODE_FAILED');
+    assert.equal(confirmed.retriable, false);
+  });
+
+  it('starts the confirmation again for an id the registry answered for meanwhile', () => {
+    let now = 0;
+    const unknownIds = new UnknownSchemaIds(10_000, () => now);
+    const bytes = Buffer.from([0, 0, 0, 0, 7, 2]);
+    const notFound = responseError(404, 'not found');
+    assert.equal(decodeFailure(notFound, bytes, unknownIds).retriable, true);
+    now = 9_000;
+    unknownIds.found(bytes);
+    now = 15_000;
+    assert.equal(decodeFailure(notFound, bytes, unknownIds).retriable, true, 'a fresh doubt');
   });
 
   it('takes a schema id the registry does not know (404) for bad input', () => {

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { COMPATIBILITY, SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import { SynclineError } from '../errors.ts';
-import { decodeFailure } from './registry-errors.ts';
+import { decodeFailure, UnknownSchemaIds } from './registry-errors.ts';
 import type { TopicCodec } from './topic-codec.ts';
 
 export function schemaRegistry(url: string): SchemaRegistry {
@@ -41,15 +41,24 @@ export async function avroCodecFor(
   return avroReader(registry, id);
 }
 
-/** Decodes any registered Avro value (the writer's schema id is in the bytes); encodes with `writerId`. */
-export function avroReader(registry: SchemaRegistry, writerId?: number): TopicCodec {
+/**
+ * Decodes any registered Avro value (the writer's schema id is in the bytes); encodes with
+ * `writerId`. `unknownIds` decides when a 404 for a schema id is believed.
+ */
+export function avroReader(
+  registry: SchemaRegistry,
+  writerId?: number,
+  unknownIds = new UnknownSchemaIds(),
+): TopicCodec {
   return {
     // A registry outage comes out retriable, bad bytes not (registry-errors.ts).
     decode: async (bytes) => {
       try {
-        return (await registry.decode(bytes)) as unknown;
+        const value = (await registry.decode(bytes)) as unknown;
+        unknownIds.found(bytes);
+        return value;
       } catch (error) {
-        throw decodeFailure(error);
+        throw decodeFailure(error, bytes, unknownIds);
       }
     },
     encode: (value) => {
