@@ -45,6 +45,8 @@ export interface ProcessingConfig {
    * Debezium can replay (docs/pipeline.md, "State that does not grow").
    */
   readonly deletedKeyGraceMs: number;
+  /** How long the state folder of a task that moved to another instance is kept. */
+  readonly staleTaskFolderMs: number;
 }
 
 export interface SynclineConfig {
@@ -103,6 +105,12 @@ export const synclineConfigSchema = {
           default: defaultDeletedKeyGraceMs,
           description:
             'ms a deleted CDC key keeps its last position (replays of it dropped); at least 1 h, default 7 days',
+        },
+        staleTaskFolderMs: {
+          type: 'integer',
+          minimum: 0,
+          default: 600_000,
+          description: 'ms the state folder of a task gone to another instance is kept; default 10 minutes',
         },
       },
     },

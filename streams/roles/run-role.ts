@@ -156,6 +156,7 @@ async function startProcessorRole(
     commitIntervalMs: config.processing.commitIntervalMs,
     maxWaitTimeMs: config.processing.maxWaitTimeMs,
     exactlyOnce: config.processing.exactlyOnce,
+    staleTaskFolderMs: config.processing.staleTaskFolderMs,
     // Ready once every task has started; gone for good ends the process (see runRole).
     readiness: readiness.consumer('processor'),
   });

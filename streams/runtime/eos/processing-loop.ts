@@ -15,6 +15,7 @@ import { coPartitionedAssigner } from '../kafka/co-partitioned-assigner.ts';
 import type { EngineMetrics } from '../metrics.ts';
 import type { Processor } from '../processor.ts';
 import type { ConsumerReadiness } from '../readiness.ts';
+import { removeStaleTaskFolders } from '../state/stale-task-folders.ts';
 import { Task } from './task.ts';
 
 export interface ProcessingOptions {
@@ -37,7 +38,14 @@ export interface ProcessingOptions {
   readonly onFatal?: (error: Error) => void;
   /** Told when the consumer joins, rebalances, crashes, and when each task has started. */
   readonly readiness?: ConsumerReadiness;
+  /**
+   * How long the state folder of a task this instance no longer runs is kept (a task that comes
+   * back within it restores only what it missed). Default 10 minutes.
+   */
+  readonly staleTaskFolderMs?: number;
 }
+
+export const defaultStaleTaskFolderMs = 600_000;
 
 export interface RunningProcessor {
   /** Task ids this instance runs now. */
@@ -157,6 +165,26 @@ export async function runProcessor(options: ProcessingOptions): Promise<RunningP
     log.info({ tasks: [...wanted.keys()].sort((a, b) => a - b) }, 'assignment');
   });
 
+  // Folders of tasks that moved to another instance would otherwise stay on disk for good. The
+  // check and the removal are synchronous, and a task is in `tasks` from the moment its start is
+  // asked (before it opens its store) until its stop is asked, then in `stopping` until its last
+  // store write: so no folder in use, or about to be, is removed.
+  const staleTaskFolderMs = options.staleTaskFolderMs ?? defaultStaleTaskFolderMs;
+  function removeFoldersOfTasksGone(): void {
+    try {
+      const removed = removeStaleTaskFolders({
+        dir: `${options.stateDir}/${groupId}`,
+        inUse: new Set([...tasks.keys(), ...stopping.keys()]),
+        idleMs: staleTaskFolderMs,
+        nowMs: Date.now(),
+      });
+      if (removed.length > 0) log.info({ removed }, 'removed the state folders of tasks gone elsewhere');
+    } catch (error) {
+      // Disk housekeeping never stops processing.
+      log.warn({ err: error }, 'could not remove the state folders of tasks gone elsewhere');
+    }
+  }
+
   // A crash (kafkajs gave up on a fetch, a heartbeat or a rebalance) makes kafkajs restart the
   // consumer, which rejoins the group: forget every task so each starts again from its last commit.
   consumer.on(consumer.events.CRASH, ({ payload }) => {
@@ -234,12 +262,17 @@ export async function runProcessor(options: ProcessingOptions): Promise<RunningP
     },
     Math.max(50, options.commitIntervalMs),
   );
+  const housekeeping = setInterval(
+    removeFoldersOfTasksGone,
+    Math.min(60_000, Math.max(1000, staleTaskFolderMs / 2)),
+  );
 
   return {
     tasks: () => [...tasks.keys()].sort((a, b) => a - b),
     async stop() {
       options.readiness?.stopping();
       clearInterval(timer);
+      clearInterval(housekeeping);
       await consumer.stop();
       await Promise.all([...tasks.keys()].map(stopTask));
       await consumer.disconnect();
