@@ -76,6 +76,7 @@ describe('loadSynclineConfig', () => {
       maxWaitTimeMs: 50,
       stateDir: 'var/state',
       deletedKeyGraceMs: 604_800_000,
+      staleTaskFolderMs: 600_000,
     });
     assert.deepEqual(config.metrics, {
       host: '127.0.0.1',
@@ -155,6 +156,7 @@ describe('loadSynclineConfig', () => {
       maxWaitTimeMs: 50,
       stateDir: 'var/state',
       deletedKeyGraceMs: 604_800_000,
+      staleTaskFolderMs: 600_000,
     });
     assert.deepEqual(config.metrics, {
       host: '127.0.0.1',
