@@ -86,6 +86,10 @@ export const adminSignInIncorrect = (): MagentoError =>
 export const productNotFound = (): MagentoError =>
   new MagentoError(404, "The product that was requested doesn't exist. Verify the product and try again.");
 
+/** `Sales\Model\OrderRepository::get` and `Order\ShipmentRepository::get` (NoSuchEntityException). */
+export const entityNotFound = (): MagentoError =>
+  new MagentoError(404, "The entity that was requested doesn't exist. Verify the entity and try again.");
+
 /** `Webapi\Controller\Rest\Router::match`. */
 export const routeNotFound = (): MagentoError => new MagentoError(404, 'Request does not match any route.');
 
@@ -147,6 +151,13 @@ export const contentTypeEmpty = (): MagentoError => new MagentoError(400, 'Conte
 /** `Webapi\Rest\Request\DeserializerFactory::get` for a media type without a deserializer. */
 export const contentTypeNotUnderstood = (contentType: string): MagentoError =>
   new MagentoError(400, 'Server cannot understand Content-Type HTTP header media type %1', [contentType]);
+
+/**
+ * `Sales\Model\ShipOrder::createShipment` (DocumentValidationException): the validators' messages are
+ * rendered into one phrase before it is thrown, so the body carries the filled text and no parameters.
+ */
+export const shipmentDocumentInvalid = (messages: readonly string[]): MagentoError =>
+  new MagentoError(400, `Shipment Document Validation Error(s):\n${messages.join('\n')}`);
 
 // --- 500 ------------------------------------------------------------------------------------------------
 

@@ -1,12 +1,13 @@
 /**
  * Run the Magento simulator on its own, e.g. for the demo or a manual session:
  *
- *   tsx infra/simulators/magento/magento-simulator-cli.ts --port 8480 --rate 10
+ *   tsx infra/simulators/magento/magento-simulator-cli.ts --port 8480 --rate 10 [--orders-per-second 2]
  *
  * Prints one JSON line `{"ready":true,"url":...}` on stdout once listening, and stops cleanly on SIGTERM/SIGINT.
  */
 import { parseArgs } from 'node:util';
 import { startMagentoSimulator, type MagentoSimulatorOptions } from './magento-simulator.ts';
+import { seededRandom } from '../shopping/random-basket.ts';
 
 const usage = `usage: magento-simulator-cli [options]
   --host <host>              listen address (default 127.0.0.1)
@@ -20,6 +21,10 @@ const usage = `usage: magento-simulator-cli [options]
   --required <a,b>           attribute codes every product must have (default name)
   --source <code>            MSI source code that exists (repeatable; default default)
   --bulk-delay <ms>          async consumer delay (default 50)
+  --currency <code>          the store's currency, what orders are placed in (default EUR)
+  --orders-per-second <n>    start the sample shopper: n orders/s over the enabled, priced, in-stock SKUs
+                             (default 0: no shopper; POST /__simulator/shopper starts it later)
+  --shopper-seed <n>         seed the shopper's choices, to replay the same orders
   --log                      fastify request logging on stderr`;
 
 function numberOption(name: string, value: string | undefined): number | undefined {
@@ -45,6 +50,9 @@ function options(argv: string[]): MagentoSimulatorOptions {
       required: { type: 'string' },
       source: { type: 'string', multiple: true },
       'bulk-delay': { type: 'string' },
+      currency: { type: 'string' },
+      'orders-per-second': { type: 'string' },
+      'shopper-seed': { type: 'string' },
       log: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -82,6 +90,14 @@ function options(argv: string[]): MagentoSimulatorOptions {
   if (values.source) result.sources = values.source;
   const bulkDelay = numberOption('bulk-delay', values['bulk-delay']);
   if (bulkDelay !== undefined) result.bulkProcessingDelayMs = bulkDelay;
+  if (values.currency !== undefined) result.currency = values.currency;
+  const ordersPerSecond = numberOption('orders-per-second', values['orders-per-second']);
+  const seed = numberOption('shopper-seed', values['shopper-seed']);
+  if (ordersPerSecond !== undefined || seed !== undefined)
+    result.shopper = {
+      ordersPerSecond: ordersPerSecond ?? 0,
+      ...(seed === undefined ? {} : { random: seededRandom(seed) }),
+    };
   if (values.log) result.logger = true;
   return result;
 }

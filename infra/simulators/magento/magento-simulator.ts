@@ -3,8 +3,10 @@
  * contract in `/work/shared/notes/CHANNEL-APIS.md` §1 (Magento docs and magento/magento2 sources), not from
  * any adapter: SKU upserts, raw-placeholder errors with Magento's status mapping, partial-success base
  * prices, MSI source items, async bulk operations moving 4 → 1/2/3, the repeated last search page, and
- * bearer integration tokens refused unless enabled. In front of it: an optional CDN-style token bucket and
- * injectable faults, plus `/__simulator/*` routes for tests.
+ * bearer integration tokens refused unless enabled; orders placed by a sample shopper, searched by
+ * `updated_at`, shipped with tracks and commented on. In front of it: an optional CDN-style token bucket
+ * and injectable faults, plus `/__simulator/*` routes for tests (faults, stats, orders and their
+ * placement times in ms, the shopper's pace).
  *
  * ```ts
  * const magento = await startMagentoSimulator({ rateLimit: { requestsPerSecond: 10 } });
@@ -22,7 +24,11 @@ import { TokenRegistry } from './auth.ts';
 import { BulkQueue } from './bulk-queue.ts';
 import { CatalogStore } from './catalog-store.ts';
 import { FaultBook, type Fault } from './faults.ts';
+import { resolveLine, sellableSkus } from './catalog-skus.ts';
 import { installMagentoHttp } from './magento-http.ts';
+import { OrderStore, type OrderChange, type OrderPlacement } from './order-store.ts';
+import type { OrderRecord } from './order-records.ts';
+import { orderView } from './order-view.ts';
 import { AttributeRegistry } from './product-attributes.ts';
 import { RequestStats, type RequestLogEntry, type SimulatorStats } from './request-stats.ts';
 import { RestGate } from './rest-gate.ts';
@@ -30,9 +36,13 @@ import { authRoutes } from './routes/auth-routes.ts';
 import { bulkRoutes, executeProductTopic, PRODUCT_SAVE_SERVICE } from './routes/bulk-routes.ts';
 import { harnessRoutes, type HarnessControls } from './routes/harness-routes.ts';
 import { inventoryRoutes } from './routes/inventory-routes.ts';
+import { orderHarnessRoutes, type OrderHarness } from './routes/order-harness-routes.ts';
+import { orderRoutes } from './routes/order-routes.ts';
 import { priceRoutes } from './routes/price-routes.ts';
 import { productRoutes } from './routes/product-routes.ts';
+import { startSampleShopper, type SampleShopper, type SampleShopperOptions } from './sample-shopper.ts';
 import type { SimulatorContext } from './simulator-context.ts';
+import { randomBuyer } from '../shopping/random-basket.ts';
 import { TokenBucket } from './token-bucket.ts';
 
 export type { Fault } from './faults.ts';
@@ -57,7 +67,19 @@ export interface MagentoSimulatorOptions {
   sources?: string[];
   /** Dropdown attributes (code -> option labels) served by GET /V1/products/attributes/{code} for configurable options. Default color and size. */
   dropdownAttributes?: Record<string, string[]>;
+  /** The store's currency: what orders are placed in. Default EUR. */
+  currency?: string;
+  /** Start the sample shopper at once (it can also be started later: `shopper()` or `POST /__simulator/shopper`). */
+  shopper?: Omit<SampleShopperOptions, 'ordersPerSecond'> & { ordersPerSecond: number };
   logger?: boolean; // fastify logger, default false
+}
+
+/** A test's order (`POST /__simulator/orders` takes the same as JSON). */
+export interface TestOrderLine {
+  sku: string;
+  qty: number;
+  price?: number;
+  name?: string;
 }
 
 export interface MagentoSimulator {
@@ -66,8 +88,22 @@ export interface MagentoSimulator {
   requests(since?: number): RequestLogEntry[]; // same JSON as GET /__simulator/requests?since=<n>
   inject(fault: Fault): void; // same as POST /__simulator/faults
   clearFaults(): void;
-  reset(): void; // forget products, stock, prices, bulks, stats, faults
+  reset(): void; // forget products, stock, prices, bulks, orders, shipments, stats, faults; the shopper pauses
+  /** Place an order as the storefront would (same as POST /__simulator/orders); answers the API's view of it. */
+  placeOrder(order: { lines: TestOrderLine[]; guest?: boolean; paymentMethod?: string }): PlacedOrder;
+  /** Change a placed order (same as POST /__simulator/orders/:id); `updated_at` moves. */
+  updateOrder(entityId: number, change: OrderChange): Record<string, unknown>;
+  /** Placement and last-change times in ms (same as GET /__simulator/orders?since=<entity_id>). */
+  orderPlacements(sinceEntityId?: number): OrderPlacement[];
+  /** Start, re-pace or (0) pause the sample shopper; answers how many orders it has placed. */
+  shopper(ordersPerSecond: number): number;
   close(): Promise<void>;
+}
+
+export interface PlacedOrder extends Record<string, unknown> {
+  entity_id: number;
+  increment_id: string;
+  placed_at_ms: number;
 }
 
 export async function startMagentoSimulator(
@@ -104,6 +140,26 @@ export async function startMagentoSimulator(
     ...(limit?.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: limit.retryAfterSeconds }),
   });
 
+  const orders = new OrderStore({ currency: options.currency ?? 'EUR' });
+  let shopper: SampleShopper | null = null;
+  const setShopperRate = (rate: number): void => {
+    if (shopper) shopper.setRate(rate);
+    else if (rate > 0)
+      shopper = startSampleShopper(orders, () => sellableSkus(catalog), {
+        ...options.shopper,
+        ordersPerSecond: rate,
+      });
+  };
+  const placed = (order: OrderRecord) => ({ view: orderView(order), placedAtMs: order.placedAtMs });
+  const orderHarness: OrderHarness = {
+    placements: (since) => orders.placements(since),
+    place: (draft) => placed(orders.place(draft)),
+    change: (entityId, change) => orderView(orders.update(entityId, change)),
+    resolveLine: (line) => resolveLine(catalog, line),
+    setShopperRate,
+    shopperPlaced: () => shopper?.placed ?? 0,
+  };
+
   const controls: HarnessControls = {
     stats: () => stats.snapshot(catalog.productCount),
     requestsSince: (since) => stats.entriesSince(since),
@@ -112,6 +168,8 @@ export async function startMagentoSimulator(
     reset: () => {
       catalog.reset();
       bulks.reset();
+      shopper?.setRate(0);
+      orders.reset();
       stats.reset();
       faults.clear();
       bucket?.reset();
@@ -133,6 +191,7 @@ export async function startMagentoSimulator(
     catalog,
     attributes,
     bulks,
+    orders,
     routeDeps: { tokens, countItems: (request, count) => gate.countItems(request, count) },
   };
   await app.register(authRoutes, ctx);
@@ -140,7 +199,10 @@ export async function startMagentoSimulator(
   await app.register(inventoryRoutes, ctx);
   await app.register(priceRoutes, ctx);
   await app.register(bulkRoutes, ctx);
+  await app.register(orderRoutes, ctx);
   await app.register(harnessRoutes, controls);
+  await app.register(orderHarnessRoutes, orderHarness);
+  if (options.shopper && options.shopper.ordersPerSecond > 0) setShopperRate(options.shopper.ordersPerSecond);
 
   await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 0 });
   const address = app.server.address() as AddressInfo;
@@ -154,8 +216,31 @@ export async function startMagentoSimulator(
     inject: controls.inject,
     clearFaults: controls.clearFaults,
     reset: controls.reset,
+    placeOrder: (order) => {
+      const lines = order.lines.map((line) => {
+        const draft = resolveLine(catalog, line);
+        if (typeof draft === 'string') throw new Error(draft);
+        return draft;
+      });
+      const buyer = randomBuyer(Math.random, { guestShare: order.guest ? 1 : 0 });
+      const { view, placedAtMs } = placed(
+        orders.place({
+          lines,
+          buyer,
+          ...(order.paymentMethod === undefined ? {} : { paymentMethod: order.paymentMethod }),
+        }),
+      );
+      return { ...view, placed_at_ms: placedAtMs } as PlacedOrder;
+    },
+    updateOrder: (entityId, change) => orderHarness.change(entityId, change),
+    orderPlacements: (since = 0) => orders.placements(since),
+    shopper: (rate) => {
+      setShopperRate(rate);
+      return shopper?.placed ?? 0;
+    },
     close: () => {
       closing ??= (async () => {
+        shopper?.stop();
         bulks.reset();
         gate.releaseHeld();
         await app.close();

@@ -185,6 +185,10 @@ function routeKey(request: FastifyRequest): string {
 /** The ACL resource Magento names when it refuses a token on this path (`%resources` in its message). */
 function aclResourceOf(path: string): string {
   if (path.includes('/inventory/')) return 'Magento_InventoryApi::source';
+  if (/\/V1\/order\/[^/]+\/ship$/.test(path)) return 'Magento_Sales::ship';
+  if (/\/V1\/orders\/[^/]+\/comments$/.test(path)) return 'Magento_Sales::comment';
+  if (path.includes('/V1/shipments')) return 'Magento_Sales::shipment';
+  if (path.includes('/V1/orders')) return 'Magento_Sales::actions_view';
   if (path.includes('/bulk')) return 'Magento_Logging::system_magento_logging_bulk_operations';
   return 'Magento_Catalog::products';
 }
