@@ -72,9 +72,7 @@ export class OrderStore {
   private readonly shipments: ShipmentRecord[] = [];
   private readonly sequences = new Map<string, number>();
 
-  constructor(
-    private readonly options: { currency: string; now?: () => number },
-  ) {}
+  constructor(private readonly options: { currency: string; now?: () => number }) {}
 
   get orderCount(): number {
     return this.orders.size;

@@ -4,12 +4,7 @@
  * them). What the simulator keeps for itself (the placement time in ms) never appears here.
  */
 import type { JsonObject } from './json-value.ts';
-import {
-  money,
-  type OrderRecord,
-  type ShipmentRecord,
-  type StatusHistoryRecord,
-} from './order-records.ts';
+import { money, type OrderRecord, type ShipmentRecord, type StatusHistoryRecord } from './order-records.ts';
 import type { Address } from '../shopping/random-basket.ts';
 
 const STORE_ID = 1;

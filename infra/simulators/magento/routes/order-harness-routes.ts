@@ -130,7 +130,10 @@ function orderChange(body: unknown): OrderChange {
 }
 
 function address(input: JsonObject): Address {
-  const text = (key: string): string => (typeof input[key] === 'string' ? (input[key] as string) : '');
+  const text = (key: string): string => {
+    const value = input[key];
+    return typeof value === 'string' ? value : '';
+  };
   const street = input.street;
   return {
     firstname: text('firstname'),
