@@ -11,6 +11,10 @@
  *
  * Faults can be injected (`inject`) to exercise the sender's retries: a 503, a 429 with
  * Retry-After, a slow answer.
+ *
+ * The receiver plays a marketplace, so it also sells: with `orders` set, an order placer buys from
+ * the offers it holds and pushes each order to syncline as a Shopify-style webhook
+ * (order-placer.ts, shopify-webhook-sender.ts), with `/__simulator/*` routes to drive and read it.
  */
 import { createHash } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
@@ -23,6 +27,9 @@ import {
   type WebhookPayload,
 } from '../../../streams/sinks/adapters/webhook/index.ts';
 import { IdempotencyMemory } from './idempotency-memory.ts';
+import { OrderPlacer, type OrderPlacerOptions } from './order-placer.ts';
+import { orderPlacerRoutes } from './order-placer-routes.ts';
+import { ShopifyWebhookSender, type WebhookSenderOptions } from './shopify-webhook-sender.ts';
 import { readPayload } from './read-payload.ts';
 
 export interface WebhookReceiverOptions {
@@ -35,6 +42,11 @@ export interface WebhookReceiverOptions {
   readonly rejectKeys?: Readonly<Record<string, string>>;
   readonly signatureHeader?: string;
   readonly toleranceSeconds?: number;
+  /**
+   * Sell, and push the orders to `orders.url` signed with `orders.secret` (Shopify's scheme). The
+   * shop sells the offers the receiver holds that have stock, at their price.
+   */
+  readonly orders?: WebhookSenderOptions & Omit<OrderPlacerOptions, 'sellable'>;
 }
 
 export interface HeldOffer {
@@ -66,6 +78,8 @@ export interface WebhookReceiver {
   /** Queues a fault; faults apply in the order injected, before the signature is even read. */
   inject(fault: ReceiverFault): void;
   clearFaults(): void;
+  /** The marketplace's order placer; null unless `orders` was given. */
+  readonly orders: OrderPlacer | null;
   close(): Promise<void>;
 }
 
@@ -118,6 +132,20 @@ export async function startWebhookReceiver(options: WebhookReceiverOptions): Pro
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) =>
     done(null, body),
   );
+
+  const orders = options.orders
+    ? new OrderPlacer(new ShopifyWebhookSender(options.orders), {
+        ...options.orders,
+        sellable: () =>
+          [...held.values()].map(({ offer }) => ({
+            sku: offer.sku,
+            name: offer.name,
+            price: Number(offer.price.amount),
+            quantity: offer.quantity,
+          })),
+      })
+    : null;
+  if (orders) orderPlacerRoutes(app, orders);
 
   app.get('/healthz', () => ({ status: 'ok' }));
   app.get('/offers', () => Object.fromEntries(held));
@@ -174,6 +202,10 @@ export async function startWebhookReceiver(options: WebhookReceiverOptions): Pro
     duplicates: () => duplicates,
     inject: (fault) => void faults.push({ fault, left: fault.count ?? Number.POSITIVE_INFINITY }),
     clearFaults: () => void faults.splice(0),
-    close: () => app.close(),
+    orders,
+    close: () => {
+      orders?.stop();
+      return app.close();
+    },
   };
 }
