@@ -556,14 +556,18 @@ describe('magento simulator orders: placement times and the sample shopper', () 
         extension_attributes: { stock_item: { qty: 9, is_in_stock: true } },
       },
     });
+    // Paced against the wall clock: never faster than asked; slower only by what a loaded machine
+    // stalls (the loop drops a backlog beyond one second's worth rather than bursting it).
+    const from = performance.now();
     const started = await call(magento, 'POST', '/__simulator/shopper', { ordersPerSecond: 100 }, null);
     assert.equal(started.status, 200, started.text);
     await sleep(1500);
     magento.shopper(0);
+    const seconds = (performance.now() - from) / 1000;
     const placed = magento.orderPlacements();
     assert.ok(
-      placed.length >= 120 && placed.length <= 170,
-      `about 150 orders in 1.5 s at 100/s, got ${placed.length}`,
+      placed.length <= 100 * seconds + 2 && placed.length >= Math.max(60, 50 * seconds),
+      `100/s for ${seconds.toFixed(2)} s, got ${placed.length} orders`,
     );
     const orders = await search(magento, '/rest/V1/orders?searchCriteria[pageSize]=1000');
     assert.equal(orders.total_count, placed.length);

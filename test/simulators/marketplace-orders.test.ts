@@ -76,7 +76,7 @@ async function marketplace(
 ): Promise<WebhookReceiver & { orders: NonNullable<WebhookReceiver['orders']> }> {
   const receiver = await startWebhookReceiver({
     secret: OFFERS_SECRET,
-    orders: { url, secret: ORDERS_SECRET, retryDelaysMs: [50, 100], timeoutMs: 1000, ...orders },
+    orders: { url, secret: ORDERS_SECRET, retryDelaysMs: [50, 100], ...orders },
   });
   closing.push(() => receiver.close());
   const placer = receiver.orders;
@@ -286,6 +286,7 @@ describe('marketplace orders: the shop', () => {
       { sku: 'M-2', quantity: 2, price: '3.00' },
       { sku: 'M-EMPTY', quantity: 0, price: '1.00' },
     ]);
+    const from = performance.now();
     const started = await fetch(`${shop.url.replace(/\/webhook$/, '')}/__simulator/shopper`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -294,11 +295,12 @@ describe('marketplace orders: the shop', () => {
     assert.equal(started.status, 200);
     await sleep(1000);
     shop.orders.setRate(0);
+    const seconds = (performance.now() - from) / 1000;
     await shop.orders.settled();
     const orders = target.received.map(orderOf);
     assert.ok(
-      orders.length >= 35 && orders.length <= 65,
-      `about 50 orders in 1 s at 50/s, got ${orders.length}`,
+      orders.length <= 50 * seconds + 2 && orders.length >= Math.max(20, 25 * seconds),
+      `50/s for ${seconds.toFixed(2)} s, got ${orders.length} orders`,
     );
     const lines = orders.flatMap((order) => order.line_items);
     assert.deepEqual([...new Set(lines.map((line) => line.sku))].sort(), ['M-1', 'M-2']);
