@@ -211,6 +211,12 @@ describe('magento simulator orders: search', () => {
     );
     const upTo = await search(magento, pollQuery(before, 10, 1, 'lteq'));
     assert.equal(upTo.total_count, 4);
+    // MySQL reads the filter value as a datetime: an ISO value with a T compares as the stored form.
+    const iso = await search(magento, pollQuery(before.replace(' ', 'T'), 10, 1, 'gt'));
+    assert.deepEqual(
+      iso.items.map((order) => order.entity_id),
+      [placed[1]?.entity_id],
+    );
 
     const missing = await call(magento, 'GET', '/rest/V1/orders');
     assert.equal(missing.status, 400);

@@ -170,7 +170,22 @@ function compare(a: JsonValue | undefined, b: JsonValue | undefined): number {
   const x = text(a);
   const y = text(b);
   if (isNumeric(x) && isNumeric(y)) return Number(x) - Number(y);
+  const dateX = dateTime(x);
+  const dateY = dateTime(y);
+  if (dateX !== null && dateY !== null) return dateX < dateY ? -1 : dateX > dateY ? 1 : 0;
   return x.toLowerCase() < y.toLowerCase() ? -1 : x.toLowerCase() > y.toLowerCase() ? 1 : 0;
+}
+
+/**
+ * MySQL compares a DATETIME column with a string by reading the string as a datetime: `2026-12-01`,
+ * `2026-12-01 10:00` and `2026-12-01T10:00:00` all work as filter values against `2026-12-01 10:00:00`.
+ * Both sides in one form, or null when the text is not a datetime.
+ */
+function dateTime(value: string): string | null {
+  const match = /^(\d{4}-\d{2}-\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?Z?)?$/.exec(value.trim());
+  if (!match) return null;
+  const [, day, hours = '00', minutes = '00', seconds = '00'] = match;
+  return `${day} ${hours}:${minutes}:${seconds}`;
 }
 
 function text(value: JsonValue | undefined): string {
