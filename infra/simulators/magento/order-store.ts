@@ -7,18 +7,18 @@
  * through the simulator's own routes only, so a test or a bench measures latency from the sale itself.
  */
 import type { JsonObject, JsonValue } from './json-value.ts';
-import { entityNotFound, shipmentDocumentInvalid } from './magento-errors.ts';
+import { entityNotFound } from './magento-errors.ts';
 import type { ShipInput, StatusHistoryInput } from './order-input.ts';
 import {
   incrementIdOf,
   magentoTime,
   money,
   ORDER_STATES,
-  UNSHIPPABLE_STATES,
   type OrderRecord,
   type OrderState,
   type ShipmentRecord,
 } from './order-records.ts';
+import { registerShipment, shipmentLines, shipmentRecord } from './ship-order.ts';
 import { orderView, shipmentView } from './order-view.ts';
 import { applySearchCriteria, type SearchCriteria, type SearchPage } from './search-criteria.ts';
 import type { Address, Buyer } from '../shopping/random-basket.ts';
@@ -160,79 +160,13 @@ export class OrderStore {
   /** `ShipOrder::execute`: validates, then registers the shipped quantities and answers the shipment id. */
   ship(orderId: number, input: ShipInput): number {
     const order = this.require(orderId);
-    const requested = new Map(input.items.map((item) => [item.orderItemId, item.qty]));
-    // ShipmentFactory::prepareItems walks the order's items: ids the order lacks are ignored, items with
-    // nothing left to ship are skipped, and no items at all means everything left.
-    const lines = order.items.flatMap((item) => {
-      const left = item.qtyOrdered - item.qtyShipped;
-      if (left <= 0) return [];
-      const qty = input.items.length === 0 ? left : requested.get(item.itemId);
-      return qty === undefined ? [] : [{ item, qty }];
-    });
-
-    const messages: string[] = [];
-    // Order\Validation\CanShip, then Shipment\Validation\QuantityValidator and TrackValidator.
-    if (UNSHIPPABLE_STATES.has(order.state))
-      messages.push(`A shipment cannot be created when an order has a status of ${order.status}`);
-    else if (order.items.every((item) => item.qtyOrdered - item.qtyShipped <= 0))
-      messages.push('The order does not allow a shipment to be created.');
-    let total = 0;
-    for (const { item, qty } of lines) {
-      if (qty > item.qtyOrdered - item.qtyShipped)
-        messages.push(`We found an invalid quantity to ship for item "${item.name}".`);
-      else total += qty;
-    }
-    if (total <= 0) messages.push("You can't create a shipment without products.");
-    for (const track of input.tracks)
-      if (track.trackNumber.trim() === '') messages.push('Please enter a tracking number.');
-    if (messages.length > 0) throw shipmentDocumentInvalid(messages);
-
+    const lines = shipmentLines(order, input);
     const stamp = magentoTime(this.now());
-    const entityId = this.next('shipment');
-    this.shipments.push({
-      entityId,
-      incrementId: incrementIdOf(entityId),
-      orderId: order.entityId,
-      customerId: order.customerId,
-      billingAddressId: order.billingAddressId,
-      shippingAddressId: order.shippingAddressId,
-      emailSent: input.notify ? 1 : null,
-      items: lines
-        .filter(({ qty }) => qty > 0)
-        .map(({ item, qty }) => ({
-          entityId: this.next('shipment_item'),
-          orderItemId: item.itemId,
-          sku: item.sku,
-          name: item.name,
-          productId: item.productId,
-          price: item.price,
-          qty,
-        })),
-      tracks: input.tracks.map((track) => ({
-        entityId: this.next('track'),
-        trackNumber: track.trackNumber,
-        title: track.title,
-        carrierCode: track.carrierCode,
-        createdAt: stamp,
-      })),
-      comments: input.comment
-        ? [
-            {
-              entityId: this.next('shipment_comment'),
-              comment: input.comment.comment,
-              isCustomerNotified: input.notify && input.appendComment ? 1 : 0,
-              isVisibleOnFront: input.comment.isVisibleOnFront,
-              createdAt: stamp,
-            },
-          ]
-        : [],
-      createdAt: stamp,
-      updatedAt: stamp,
-    });
-    for (const { item, qty } of lines) item.qtyShipped += qty;
-    this.afterShipment(order);
+    const shipment = shipmentRecord(order, input, lines, stamp, (table) => this.next(table));
+    this.shipments.push(shipment);
+    registerShipment(order, lines);
     this.touch(order);
-    return entityId;
+    return shipment.entityId;
   }
 
   /** `OrderManagementInterface::addComment`: a status given becomes the order's status. Answers true. */
@@ -258,17 +192,6 @@ export class OrderStore {
       });
     }
     return result;
-  }
-
-  /**
-   * `ShipOrder` moves a new order to processing; `Order::_checkState` completes one that is paid and
-   * has nothing left to ship.
-   */
-  private afterShipment(order: OrderRecord): void {
-    if (order.state === 'new') order.state = 'processing';
-    const allShipped = order.items.every((item) => item.qtyShipped >= item.qtyOrdered);
-    if (order.state === 'processing' && order.invoiced && allShipped) order.state = 'complete';
-    order.status = ORDER_STATES[order.state];
   }
 
   private addHistory(
