@@ -6,6 +6,10 @@
  *   npm run syncline -- offers --config infra/local/syncline.yaml [--metrics-port 0]
  *   npm run syncline -- sink --config infra/local/syncline.yaml [--channel webshop ...]
  *   npm run syncline -- register-index --config infra/local/syncline.yaml
+ *   npm run syncline -- sink --config syncline.yaml --channel webshop --check
+ *
+ * `--check` validates the config (and the role's arguments) and exits without connecting to
+ * anything: for CI, and for a deployment to try its rendered config.
  *
  * Exit codes: 0 stopped on request, 2 bad command line or config (the message names the problem),
  * 1 anything else.
@@ -16,7 +20,7 @@ import { runRole } from './roles/run-role.ts';
 import { SynclineError } from './runtime/errors.ts';
 import { createLogger } from './runtime/logger.ts';
 
-const usage = `usage: syncline <${roleNames.join('|')}> --config <file.yaml> [--metrics-port N] [--channel ID ...]`;
+const usage = `usage: syncline <${roleNames.join('|')}> --config <file.yaml> [--metrics-port N] [--channel ID ...] [--check]`;
 
 function fail(message: string, code = 2): never {
   process.stderr.write(`syncline: ${message}\n`);
@@ -32,6 +36,7 @@ try {
       'metrics-port': { type: 'string' },
       channel: { type: 'string', multiple: true },
       help: { type: 'boolean' },
+      check: { type: 'boolean' },
     },
   });
 } catch (error) {
@@ -73,6 +78,15 @@ try {
 } catch (error) {
   if (error instanceof SynclineError) fail(error.message);
   throw error;
+}
+
+if (values.check) {
+  const delivered = new Set(config.channels.filter((c) => c.sink !== undefined).map((c) => c.id));
+  const unknown = (values.channel ?? []).filter((id) => !delivered.has(id));
+  if (unknown.length > 0)
+    fail(`--channel ${unknown.join(', ')}: no channel with a sink has that id in ${values.config}`);
+  process.stdout.write(`syncline: ${values.config} is a valid config for the ${role} role\n`);
+  process.exit(0);
 }
 
 try {
