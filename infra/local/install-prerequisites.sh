@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the local stack runs on, from Debian's packages: a Java 17 runtime and Maven (Kafka,
 # Connect, Debezium and Apicurio come from Maven Central through them), the PostgreSQL and MariaDB
-# servers (the ERP databases). Node.js 20 must already be there. Safe to run again: it installs
-# only what is missing.
+# servers (the ERP databases), and promtool (Debian's prometheus package) for the chart's alert rule
+# tests. Node.js 20 must already be there. Safe to run again: it installs only what is missing.
 set -euo pipefail
 
 need=()
@@ -23,6 +23,7 @@ have_cmd psql || need+=(postgresql-client)
 have_cmd mariadbd || [ -x /usr/sbin/mariadbd ] || need+=(mariadb-server)
 have_pkg mariadb-client || have_cmd mariadb || need+=(mariadb-client)
 have_cmd tar || need+=(tar)
+have_cmd promtool || need+=(prometheus)
 
 if ! have_cmd node || [ "$(node -p 'process.versions.node.split(".")[0]')" -lt 20 ]; then
   echo "syncline needs Node.js 20 or newer (found: $(node --version 2>/dev/null || echo none)); install it first." >&2
@@ -30,7 +31,7 @@ if ! have_cmd node || [ "$(node -p 'process.versions.node.split(".")[0]')" -lt 2
 fi
 
 if [ ${#need[@]} -eq 0 ]; then
-  echo "prerequisites: all present (Java 17+, Maven, PostgreSQL, MariaDB, Node $(node --version))"
+  echo "prerequisites: all present (Java 17+, Maven, PostgreSQL, MariaDB, promtool, Node $(node --version))"
   exit 0
 fi
 
@@ -48,6 +49,18 @@ echo "prerequisites: installing ${need[*]} from Debian's packages"
 export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -qq
 # Debian starts a packaged server on install where it can; the stack runs its own clusters on their
-# own ports and data folders, so the packaged services are neither needed nor in the way.
-$sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+# own ports and data folders, so the packaged services are not needed. Where no policy-rc.d says
+# otherwise, one that refuses every start keeps them down during the install (the prometheus
+# package is here for its promtool only, and its server would take port 9090).
+policy=/usr/sbin/policy-rc.d
+own_policy=""
+if [ ! -e "$policy" ]; then
+  printf '#!/bin/sh\nexit 101\n' | $sudo tee "$policy" >/dev/null
+  $sudo chmod +x "$policy"
+  own_policy=1
+fi
+status=0
+$sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null || status=$?
+[ -n "$own_policy" ] && $sudo rm -f "$policy"
+[ "$status" -eq 0 ] || exit "$status"
 echo "prerequisites: installed ${need[*]}"
