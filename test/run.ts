@@ -27,10 +27,12 @@ function testFiles(dir: string): string[] {
 }
 
 const unitOnly = process.argv.includes('--unit');
-// The channel simulators' contract tests run in-process, without the stack: with the unit tests.
+// The channel simulators' contract tests run in-process, without the stack, and the chart tests
+// offline with their command-line tools (infra/helm/install-chart-tools.sh): with the unit tests.
 const unit = [
   ...testFiles(join(repoRoot, 'test', 'unit')),
   ...testFiles(join(repoRoot, 'test', 'simulators')),
+  ...testFiles(join(repoRoot, 'test', 'chart')),
 ];
 const integration = unitOnly
   ? []
