@@ -41,11 +41,11 @@ app.kubernetes.io/name: {{ include "syncline.name" . }}
 app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end -}}
 
-{{/* Annotations of every resource: commonAnnotations, under an "annotations:" key when any. */}}
+{{/* Annotations of every resource (commonAnnotations): a metadata "annotations:" key, or nothing. */}}
 {{- define "syncline.annotations" -}}
 {{- with .Values.commonAnnotations }}
-annotations:
-  {{- toYaml . | nindent 2 }}
+  annotations:
+    {{- toYaml . | nindent 4 }}
 {{- end }}
 {{- end -}}
 
@@ -125,7 +125,7 @@ metadata:
   labels:
     {{- include "syncline.labels" $ | nindent 4 }}
     app.kubernetes.io/component: {{ .component }}
-  {{- include "syncline.annotations" $ | nindent 2 }}
+  {{- include "syncline.annotations" $ }}
 spec:
   {{- if not (eq (toString .settings.pdb.minAvailable) "") }}
   minAvailable: {{ .settings.pdb.minAvailable }}

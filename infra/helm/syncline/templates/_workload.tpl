@@ -19,7 +19,7 @@ metadata:
     {{- with .extraLabels }}
     {{- toYaml . | nindent 4 }}
     {{- end }}
-  {{- include "syncline.annotations" $ | nindent 2 }}
+  {{- include "syncline.annotations" $ }}
 spec:
   replicas: {{ .replicas }}
   {{- if .stateful }}
@@ -213,7 +213,7 @@ metadata:
     {{- include "syncline.labels" $ | nindent 4 }}
     app.kubernetes.io/component: {{ .component }}
     syncline/metrics: "true"
-  {{- include "syncline.annotations" $ | nindent 2 }}
+  {{- include "syncline.annotations" $ }}
 spec:
   type: ClusterIP
   ports:
@@ -234,7 +234,7 @@ metadata:
   labels:
     {{- include "syncline.labels" $ | nindent 4 }}
     app.kubernetes.io/component: {{ .component }}
-  {{- include "syncline.annotations" $ | nindent 2 }}
+  {{- include "syncline.annotations" $ }}
 spec:
   type: ClusterIP
   clusterIP: None
@@ -263,7 +263,7 @@ metadata:
   labels:
     {{- include "syncline.labels" $ | nindent 4 }}
     app.kubernetes.io/component: {{ .component }}
-  {{- include "syncline.annotations" $ | nindent 2 }}
+  {{- include "syncline.annotations" $ }}
 spec:
   podSelector:
     matchLabels:
