@@ -179,6 +179,32 @@ describe('the chart, rendered offline over minimal, production-like and all-opti
     }
   });
 
+  test('pods roll when the config or the chart-made Secret changes, and only then', () => {
+    const checksums = (extra: string[]) =>
+      renderChart(sets.minimal, extra)
+        .objects.filter((o) => o.kind === 'StatefulSet')
+        .map(
+          (o) =>
+            (o.spec as { template: { metadata: { annotations: Record<string, string> } } }).template.metadata
+              .annotations,
+        );
+    const before = checksums(['--set', 'secrets.env.SHOP_TOKEN=a']);
+    assert.deepEqual(checksums(['--set', 'secrets.env.SHOP_TOKEN=a']), before);
+    const otherConfig = checksums([
+      '--set',
+      'secrets.env.SHOP_TOKEN=a',
+      '--set',
+      'config.processing.partitions=8',
+    ]);
+    const otherSecret = checksums(['--set', 'secrets.env.SHOP_TOKEN=b']);
+    for (const [i, annotations] of before.entries()) {
+      assert.notEqual(otherConfig[i]!['checksum/config'], annotations['checksum/config']);
+      assert.equal(otherConfig[i]!['checksum/secret-env'], annotations['checksum/secret-env']);
+      assert.notEqual(otherSecret[i]!['checksum/secret-env'], annotations['checksum/secret-env']);
+      assert.equal(otherSecret[i]!['checksum/config'], annotations['checksum/config']);
+    }
+  });
+
   test('no secret value appears in a ConfigMap; each reaches the pods from a Secret', () => {
     const { objects } = rendered['all-options'];
     const secretValues = [
@@ -237,6 +263,18 @@ describe('bad values are refused by helm template, naming the key', () => {
       assert.match(result.stderr, names);
     });
   }
+
+  test('the chart defaults alone: every key a release must give is named at once', () => {
+    const result = run(tool('helm'), ['template', 'shop', chartDir]);
+    assert.notEqual(result.status, 0);
+    for (const key of [
+      'config/kafka/brokers',
+      'config/schemaRegistry/url',
+      'config/sources',
+      'config/channels',
+    ])
+      assert.match(result.stderr, new RegExp(`at '/${key}'`));
+  });
 
   test('a register index without an ops database', () => {
     const result = run(tool('helm'), [
