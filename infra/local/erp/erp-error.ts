@@ -11,6 +11,8 @@ export type ErpErrorCode =
   | 'SEEDED_DIFFERENTLY'
   /** It holds ERP tables with rows but no sample mark (an interrupted load, or someone else's). */
   | 'UNFINISHED_SAMPLE'
+  /** Its order interchange tables have an older layout and hold orders, so they are not replaced. */
+  | 'ORDERS_OUTDATED'
   /** The live activity found nothing to edit. */
   | 'NO_SAMPLE'
   | 'LOAD_FAILED'
@@ -26,3 +28,14 @@ export class ErpError extends Error {
     super(message, options);
   }
 }
+
+/**
+ * Older order tables are replaced only while they hold no order: orders are not sample data. The
+ * seeder puts the database's name in front.
+ */
+export const outdatedOrders = (table: string): ErpError =>
+  new ErpError(
+    'ORDERS_OUTDATED',
+    `its order interchange tables have an older layout and ${table} holds rows: ` +
+      'run with --reset to drop them and load the sample again',
+  );

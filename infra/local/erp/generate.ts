@@ -77,6 +77,9 @@ export function expectedRowCounts(spec: SampleSpec): Record<ErpTable, number> {
     price: spec.products * priceLists.length,
     sales_order: 0,
     sales_order_line: 0,
+    sales_order_status: 0,
+    shipment: 0,
+    shipment_line: 0,
   };
 }
 

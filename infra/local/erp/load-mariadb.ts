@@ -10,14 +10,23 @@ import { readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import type { Connection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import { connectMariadb, type DatabaseSettings } from './connect.ts';
-import { ErpError } from './erp-error.ts';
+import { ErpError, outdatedOrders } from './erp-error.ts';
 import { catalogChunks, priceLists, warehouses, type SampleSpec } from './generate.ts';
 import { customerChunks } from './generate-customers.ts';
 import type { DatabaseState, ErpLoader, LoadOptions } from './loader.ts';
-import { erpTables, loadedColumns, type ErpTable, type LoadedTable, type RowOf } from './rows.ts';
+import {
+  erpTables,
+  loadedColumns,
+  orderTables,
+  orderTablesMark,
+  type ErpTable,
+  type LoadedTable,
+  type RowOf,
+} from './rows.ts';
 import { toTsv } from './tsv.ts';
 
 const schema = readFileSync(new URL('./schema-mariadb.sql', import.meta.url), 'utf8');
+const orderSchema = readFileSync(new URL('./schema-orders-mariadb.sql', import.meta.url), 'utf8');
 
 const dropSql = `DROP TABLE IF EXISTS ${[...erpTables].reverse().join(', ')}`;
 
@@ -63,6 +72,7 @@ export async function openMariadbLoader(settings: DatabaseSettings): Promise<Erp
     await connection.query('SET foreign_key_checks = 0, unique_checks = 0');
     if (options.replace) await connection.query(dropSql);
     await connection.query(schema);
+    await createOrderTables();
     await connection.query('START TRANSACTION');
     try {
       await loadInto(connection, 'warehouse', warehouses);
@@ -86,6 +96,29 @@ export async function openMariadbLoader(settings: DatabaseSettings): Promise<Erp
     await connection.query(`ALTER TABLE product COMMENT = ${connection.escape(mark)}`);
   }
 
+  /** DDL commits by itself in MariaDB: the mark comes last, so a half-made set is made again. */
+  async function createOrderTables(): Promise<void> {
+    await connection.query(orderSchema);
+    await connection.query(`ALTER TABLE sales_order COMMENT = ${connection.escape(orderTablesMark)}`);
+  }
+
+  async function ensureOrderTables(): Promise<'current' | 'created'> {
+    const [present] = await connection.query<RowDataPacket[]>(
+      `SELECT table_name AS name, table_comment AS comment FROM information_schema.tables
+        WHERE table_schema = DATABASE() AND table_name IN (?)`,
+      [orderTables],
+    );
+    const salesOrder = present.find((r) => r.name === 'sales_order');
+    if (salesOrder?.comment === orderTablesMark) return 'current';
+    for (const { name } of present) {
+      const [rows] = await connection.query<RowDataPacket[]>(`SELECT 1 FROM ${String(name)} LIMIT 1`);
+      if (rows.length > 0) throw outdatedOrders(String(name));
+    }
+    await connection.query(`DROP TABLE IF EXISTS ${[...orderTables].reverse().join(', ')}`);
+    await createOrderTables();
+    return 'created';
+  }
+
   return {
     async inspect(): Promise<DatabaseState> {
       const [rows] = await connection.query<RowDataPacket[]>(
@@ -105,6 +138,7 @@ export async function openMariadbLoader(settings: DatabaseSettings): Promise<Erp
       return false;
     },
     load,
+    ensureOrderTables,
     async close() {
       await connection.end();
     },

@@ -15,11 +15,21 @@ import { connectPostgres, type DatabaseSettings } from './connect.ts';
 import { catalogChunks, priceLists, warehouses, type SampleSpec } from './generate.ts';
 import { customerChunks } from './generate-customers.ts';
 import type { DatabaseState, ErpLoader, LoadOptions } from './loader.ts';
-import { erpTables, loadedColumns, type ErpTable, type LoadedTable, type RowOf } from './rows.ts';
+import { outdatedOrders } from './erp-error.ts';
+import {
+  erpTables,
+  loadedColumns,
+  orderTables,
+  orderTablesMark,
+  type ErpTable,
+  type LoadedTable,
+  type RowOf,
+} from './rows.ts';
 import { toTsv } from './tsv.ts';
 
 const schema = readFileSync(new URL('./schema-postgres.sql', import.meta.url), 'utf8');
 const [beforeLoad = '', afterLoad = ''] = schema.split('-- @after-load');
+const orderSchema = readFileSync(new URL('./schema-orders-postgres.sql', import.meta.url), 'utf8');
 
 /** Drop order: referencing tables first (CASCADE would do, but this names what goes). */
 const dropSql = `DROP TABLE IF EXISTS ${[...erpTables]
@@ -64,8 +74,44 @@ export async function openPostgresLoader(settings: DatabaseSettings): Promise<Er
       }
       for (const chunk of customerChunks(spec)) await copyInto(client, 'customer', chunk);
       await client.query(afterLoad);
+      await createOrderTables();
       await client.query(`COMMENT ON TABLE erp.product IS ${client.escapeLiteral(mark)}`);
       await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /** Inside the caller's transaction, as erp_owner. */
+  async function createOrderTables(): Promise<void> {
+    await client.query(orderSchema);
+    await client.query(`COMMENT ON TABLE erp.sales_order IS ${client.escapeLiteral(orderTablesMark)}`);
+  }
+
+  async function ensureOrderTables(): Promise<'current' | 'created'> {
+    const marked = await client.query<{ comment: string | null }>(
+      "SELECT obj_description(to_regclass('erp.sales_order'), 'pg_class') AS comment",
+    );
+    if (marked.rows[0]?.comment === orderTablesMark) return 'current';
+    await client.query('BEGIN');
+    try {
+      await client.query('SET LOCAL ROLE erp_owner');
+      await client.query("SET LOCAL lock_timeout = '30s'");
+      const present = await client.query<{ relname: string }>(
+        `SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+          WHERE n.nspname = 'erp' AND c.relkind = 'r' AND c.relname = ANY($1)`,
+        [orderTables],
+      );
+      for (const { relname } of present.rows) {
+        const rows = await client.query(`SELECT 1 FROM erp.${relname} LIMIT 1`);
+        if ((rows.rowCount ?? 0) > 0) throw outdatedOrders(relname);
+      }
+      const drop = [...orderTables].reverse().map((t) => `erp.${t}`);
+      await client.query(`DROP TABLE IF EXISTS ${drop.join(', ')}`);
+      await createOrderTables();
+      await client.query('COMMIT');
+      return 'created';
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
       throw error;
@@ -92,6 +138,7 @@ export async function openPostgresLoader(settings: DatabaseSettings): Promise<Er
       return false;
     },
     load,
+    ensureOrderTables,
     async close() {
       await client.end();
     },

@@ -26,6 +26,12 @@ export interface ErpLoader {
    * sample's tables first. A failed load leaves no mark (PostgreSQL: nothing at all).
    */
   load(spec: SampleSpec, mark: string, options: LoadOptions): Promise<void>;
+  /**
+   * Makes the order interchange tables those of schema-orders-*.sql (their mark on `sales_order`):
+   * `current` when they are, `created` when they were missing or of an older layout and held no
+   * order. Older tables that hold orders are kept and refused (ORDERS_OUTDATED).
+   */
+  ensureOrderTables(): Promise<'current' | 'created'>;
   close(): Promise<void>;
 }
 

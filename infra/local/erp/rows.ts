@@ -4,19 +4,40 @@
  * reader of the connectors' CDC events finds the same names.
  */
 
-/** Every table, referenced tables first: the order to create and load, reversed to drop. */
-export const erpTables = [
+/** The sample's master data: what the seeder loads and its sample mark describes. */
+export const catalogTables = [
   'warehouse',
   'product',
   'price_list',
   'customer',
   'stock_level',
   'price',
-  'sales_order',
-  'sales_order_line',
 ] as const;
 
+/**
+ * The order interchange (schema-orders-*.sql): empty in a fresh sample; syncline writes orders,
+ * the ERP picks them up and ships them. Referenced tables first.
+ */
+export const orderTables = [
+  'sales_order',
+  'sales_order_line',
+  'sales_order_status',
+  'shipment',
+  'shipment_line',
+] as const;
+
+/** Every table, referenced tables first: the order to create and load, reversed to drop. */
+export const erpTables = [...catalogTables, ...orderTables] as const;
+
 export type ErpTable = (typeof erpTables)[number];
+export type OrderTable = (typeof orderTables)[number];
+
+/**
+ * The layout of the order interchange tables, written as the comment of `sales_order`. Version 1
+ * had two tables without the channel's version, addresses or routing; a database whose sample
+ * predates version 2 gets the new tables from the seeder while they hold no order.
+ */
+export const orderTablesMark = 'syncline order interchange v2';
 
 /**
  * A point in time as epoch milliseconds (UTC). Numbers rather than Date objects: a 1M-product

@@ -1,7 +1,8 @@
 -- The sample ERP in MariaDB (database erp), the same model as schema-postgres.sql. Run by
 -- load-mariadb.ts as erp_app, with the connection's database selected. Times are datetime(6) in
 -- UTC: the seeder and the activity set the session time zone to +00:00.
--- Table and column names are a contract: connectors, ingest mappings and tests use them.
+-- Table and column names are a contract: connectors, ingest mappings and tests use them. The order
+-- interchange tables are in schema-orders-mariadb.sql.
 
 CREATE TABLE warehouse (
   code    varchar(16)  NOT NULL PRIMARY KEY,
@@ -67,33 +68,4 @@ CREATE TABLE price (
   KEY price_updated_at_idx (updated_at),
   FOREIGN KEY (sku) REFERENCES product (sku),
   FOREIGN KEY (price_list_code) REFERENCES price_list (code)
-) ENGINE=InnoDB;
-
--- The order interchange: the ERP order sink inserts here. The unique key makes a re-sent channel
--- order fail to insert twice (ARCHITECTURE: effectively once at the edge).
-CREATE TABLE sales_order (
-  id               bigint        NOT NULL AUTO_INCREMENT PRIMARY KEY,
-  sales_channel    varchar(32)   NOT NULL,
-  channel_order_id varchar(64)   NOT NULL,
-  customer_code    varchar(32),
-  status           varchar(16)   NOT NULL DEFAULT 'new',
-  currency         char(3)       NOT NULL,
-  total_amount     decimal(12,2) NOT NULL,
-  ordered_at       datetime(6)   NOT NULL,
-  created_at       datetime(6)   NOT NULL DEFAULT current_timestamp(6),
-  updated_at       datetime(6)   NOT NULL DEFAULT current_timestamp(6),
-  UNIQUE KEY sales_order_channel_order_uq (sales_channel, channel_order_id),
-  KEY sales_order_updated_at_idx (updated_at),
-  FOREIGN KEY (customer_code) REFERENCES customer (code)
-) ENGINE=InnoDB;
-
-CREATE TABLE sales_order_line (
-  order_id   bigint        NOT NULL,
-  line_no    int           NOT NULL,
-  sku        varchar(64)   NOT NULL,
-  quantity   int           NOT NULL CHECK (quantity > 0),
-  unit_price decimal(12,2) NOT NULL,
-  PRIMARY KEY (order_id, line_no),
-  FOREIGN KEY (order_id) REFERENCES sales_order (id) ON DELETE CASCADE,
-  FOREIGN KEY (sku) REFERENCES product (sku)
 ) ENGINE=InnoDB;

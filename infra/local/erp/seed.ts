@@ -17,7 +17,7 @@ import { erpSizes, expectedRowCounts, type ErpSize, type SampleSpec } from './ge
 import { openMariadbLoader } from './load-mariadb.ts';
 import { openPostgresLoader } from './load-postgres.ts';
 import type { ErpLoader, LoadProgress } from './loader.ts';
-import { erpTables, type ErpTable } from './rows.ts';
+import { catalogTables, type ErpTable } from './rows.ts';
 
 /** Bump when the schema or the generator changes what a sample holds: old marks then mismatch. */
 const sampleFormat = 1;
@@ -76,6 +76,21 @@ const took = (ms: number): string => (ms < 1000 ? `${Math.round(ms)} ms` : `${(m
 
 const describeSample = (m: SampleMark): string => `the ${m.size} sample (seed ${m.seed})`;
 
+/**
+ * A kept sample may predate the current order interchange tables: they are replaced while empty.
+ * Returns what to add to the outcome's sentence.
+ */
+async function ensureOrderTables(loader: ErpLoader, where: string): Promise<string> {
+  try {
+    const done = await loader.ensureOrderTables();
+    return done === 'created' ? ' Its order interchange tables were brought up to date.' : '';
+  } catch (error) {
+    if (error instanceof ErpError)
+      throw new ErpError(error.code, `${where}: ${error.message}`, { cause: error });
+    throw error;
+  }
+}
+
 async function seedOne(target: ErpTarget, options: SeedErpOptions): Promise<SeedOutcome> {
   const started = performance.now();
   const settings = options.databases?.[target] ?? defaultSettings(target);
@@ -87,7 +102,8 @@ async function seedOne(target: ErpTarget, options: SeedErpOptions): Promise<Seed
     target === 'postgres' ? await openPostgresLoader(settings) : await openMariadbLoader(settings);
   try {
     const state = await loader.inspect();
-    const complete = state.tables.length === erpTables.length;
+    // The sample is its master data; the order tables are brought up to date on their own below.
+    const complete = catalogTables.every((table) => state.tables.includes(table));
     const found = complete ? parseMark(state.mark) : null;
     if (!options.reset) {
       if (
@@ -96,11 +112,13 @@ async function seedOne(target: ErpTarget, options: SeedErpOptions): Promise<Seed
         found.seed === wanted.seed &&
         found.format === wanted.format
       ) {
-        const message = `${where} already holds ${describeSample(found)}: nothing loaded (run with --reset to drop and reload it).`;
+        const upgraded = await ensureOrderTables(loader, where);
+        const message = `${where} already holds ${describeSample(found)}: nothing loaded (run with --reset to drop and reload it).${upgraded}`;
         return { target, action: 'kept', mark: found, rows, elapsedMs: performance.now() - started, message };
       }
       if (found && found.format === wanted.format && options.otherSample === 'keep') {
-        const message = `${where} holds ${describeSample(found)}: kept as it is.`;
+        const upgraded = await ensureOrderTables(loader, where);
+        const message = `${where} holds ${describeSample(found)}: kept as it is.${upgraded}`;
         const kept = expectedRowCounts({ products: erpSizes[found.size], seed: found.seed });
         return {
           target,
