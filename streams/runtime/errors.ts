@@ -17,6 +17,7 @@ export type SynclineErrorCode =
   | 'PORT_TAKEN'
   | 'OPS_DATABASE'
   | 'SINK_SETUP'
+  | 'ERP_ORDER_WRITE'
   | 'WRONG_STATE';
 
 export class SynclineError extends Error {

@@ -15,24 +15,23 @@ export const sampleAddress: OrderAddress = {
   phone: '+420 601 234 567',
 };
 
-export const sampleLines: readonly ErpOrderLine[] = [
-  {
-    lineNo: 1,
-    channelLineId: '501',
-    sku: 'SKU-000001',
-    quantity: 2,
-    unitPrice: '19.90',
-    warehouse: 'WH-MAIN',
-  },
-  {
-    lineNo: 2,
-    channelLineId: '502',
-    sku: 'SKU-000003',
-    quantity: 1,
-    unitPrice: '5.05',
-    warehouse: 'WH-SOUTH',
-  },
-];
+export const lineOne: ErpOrderLine = {
+  lineNo: 1,
+  channelLineId: '501',
+  sku: 'SKU-000001',
+  quantity: 2,
+  unitPrice: '19.90',
+  warehouse: 'WH-MAIN',
+};
+export const lineTwo: ErpOrderLine = {
+  lineNo: 2,
+  channelLineId: '502',
+  sku: 'SKU-000003',
+  quantity: 1,
+  unitPrice: '5.05',
+  warehouse: 'WH-SOUTH',
+};
+export const sampleLines: readonly ErpOrderLine[] = [lineOne, lineTwo];
 
 export function orderCommand(overrides: Partial<ErpOrderCommand> = {}): ErpOrderCommand {
   return {

@@ -15,7 +15,7 @@ import {
   orderTotal,
   type ErpOrderCommand,
 } from '../../streams/contracts/orders/index.ts';
-import { orderCommand, sampleLines } from '../helpers/order-commands.ts';
+import { lineOne, lineTwo, orderCommand } from '../helpers/order-commands.ts';
 
 function problemsOf(value: unknown): readonly string[] {
   const check = checkErpOrderCommand(value);
@@ -35,8 +35,8 @@ describe('checkErpOrderCommand', () => {
     const bad = {
       ...orderCommand(),
       lines: [
-        { ...sampleLines[0], quantity: 0 },
-        { ...sampleLines[1], unitPrice: '5.055' },
+        { ...lineOne, quantity: 0 },
+        { ...lineTwo, unitPrice: '5.055' },
       ],
       currency: 'eur',
     };
@@ -70,7 +70,7 @@ describe('checkErpOrderCommand', () => {
   });
 
   test('refuses lines numbered out of order and a channel line id used twice', () => {
-    const lines = [sampleLines[0], { ...sampleLines[1], lineNo: 3, channelLineId: '501' }];
+    const lines = [lineOne, { ...lineTwo, lineNo: 3, channelLineId: '501' }];
     assert.deepEqual(problemsOf(orderCommand({ lines })), [
       'line 2 is numbered 3',
       `the channel's line id "501" appears twice`,
@@ -92,7 +92,7 @@ describe('checkErpOrderCommand', () => {
   });
 
   test('refuses a total numeric(12,2) cannot hold', () => {
-    const lines = [{ ...sampleLines[0], quantity: 1000, unitPrice: '9999999999.99' }];
+    const lines = [{ ...lineOne, quantity: 1000, unitPrice: '9999999999.99' }];
     assert.deepEqual(problemsOf(orderCommand({ lines })), ['the order total is larger than 9999999999.99']);
   });
 
@@ -112,8 +112,8 @@ describe('order amounts, key and label', () => {
     // 2 x 19.90 + 5.05 + 4.90 = 49.75; 0.1 + 0.2 in floats would not be 0.3.
     assert.equal(orderTotal(orderCommand()), '49.75');
     const cents = [
-      { ...sampleLines[0], quantity: 1, unitPrice: '0.1' },
-      { ...sampleLines[1], quantity: 1, unitPrice: '0.2' },
+      { ...lineOne, quantity: 1, unitPrice: '0.1' },
+      { ...lineTwo, quantity: 1, unitPrice: '0.2' },
     ];
     assert.equal(orderTotal({ lines: cents, shippingAmount: '0' }), '0.30');
   });
@@ -135,7 +135,7 @@ describe('commandDigest', () => {
   test('any change of content changes it', () => {
     const base = commandDigest(orderCommand());
     assert.notEqual(commandDigest(orderCommand({ kind: 'amend' })), base);
-    assert.notEqual(commandDigest(orderCommand({ lines: [sampleLines[0]] })), base);
+    assert.notEqual(commandDigest(orderCommand({ lines: [lineOne] })), base);
     const moved = { ...orderCommand().shippingAddress, city: 'Brno' };
     assert.notEqual(commandDigest(orderCommand({ shippingAddress: moved })), base);
   });
@@ -162,7 +162,7 @@ describe('the Avro schema of erp.order.command.v1', () => {
   });
 
   test('refuses a unit price that is a number: money is text', () => {
-    const lines = [{ ...sampleLines[0], unitPrice: 19.9 }];
+    const lines = [{ ...lineOne, unitPrice: 19.9 }];
     assert.equal(type.isValid({ ...orderCommand(), lines }), false);
   });
 
