@@ -171,12 +171,10 @@ export function createErpOrderWriter(store: OrderStore, options: ErpOrderWriterO
           continue;
         }
         if (failure === 'unknown-reference') {
-          return refused(
-            command,
-            'UNKNOWN_REFERENCE',
-            known.id,
-            `${await unknownReferences(command)}, order refused`,
-          );
+          // Named for what was refused: a placement, or a change of an order the ERP holds.
+          const what = { place: 'order', amend: 'amendment', cancel: 'cancellation' }[command.kind];
+          const reason = `${await unknownReferences(command)}, ${what} refused`;
+          return refused(command, 'UNKNOWN_REFERENCE', known.id, reason);
         }
         if (failure === 'constraint') {
           const said = error instanceof Error ? error.message : String(error);
