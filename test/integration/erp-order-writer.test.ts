@@ -163,6 +163,32 @@ for (const target of ['postgres', 'mariadb'] as const satisfies readonly ErpTarg
       assert.equal(Number(orphans[0]?.n), 0);
     });
 
+    test('an ERP customer is linked by its code; an unknown one is refused by name', async () => {
+      const [customer] = await erp.query<{ code: string }>(
+        target,
+        'SELECT code FROM customer ORDER BY code LIMIT 1',
+      );
+      const buyer = {
+        customerCode: customer?.code ?? '',
+        name: 'B2B buyer',
+        email: 'buyer@example.com',
+        phone: null,
+      };
+      const known = orderCommand({ channelOrderId: freshOrderId(), buyer });
+      assert.equal((await writer.write(known)).outcome, 'written');
+      assert.equal((await orderRows(known)).orders[0]?.customer_code, customer?.code);
+      const stranger = orderCommand({
+        channelOrderId: freshOrderId(),
+        buyer: { ...buyer, customerCode: 'C-NOPE' },
+      });
+      const result = await writer.write(stranger);
+      assert.equal(
+        result.message,
+        `order ${stranger.channelOrderId} from webshop: customer C-NOPE is unknown to the ERP, order refused`,
+      );
+      assert.deepEqual((await orderRows(stranger)).orders, []);
+    });
+
     test('an amendment refused mid-write keeps the order as it was', async () => {
       const placed = orderCommand({ channelOrderId: freshOrderId() });
       const first = await writer.write(placed);
