@@ -10,7 +10,8 @@
  *   - GET /offers: what it holds, for a person watching the demo.
  *
  * Faults can be injected (`inject`) to exercise the sender's retries: a 503, a 429 with
- * Retry-After, a slow answer.
+ * Retry-After, a slow answer. A slow channel (`slowDown`) holds requests a while and then
+ * processes them as usual, so a sender can be caught in the middle of a call that succeeds.
  *
  * The receiver plays a marketplace, so it also sells: with `orders` set, an order placer buys from
  * the offers it holds and pushes each order to syncline as a Shopify-style webhook
@@ -78,6 +79,8 @@ export interface WebhookReceiver {
   /** Queues a fault; faults apply in the order injected, before the signature is even read. */
   inject(fault: ReceiverFault): void;
   clearFaults(): void;
+  /** The next `count` requests wait `delayMs` before they are processed as usual (and answered 2xx). */
+  slowDown(slow: { readonly delayMs: number; readonly count: number }): void;
   /** The marketplace's order placer; null unless `orders` was given. */
   readonly orders: OrderPlacer | null;
   close(): Promise<void>;
@@ -114,6 +117,7 @@ export async function startWebhookReceiver(options: WebhookReceiverOptions): Pro
   const held = new Map<string, HeldOffer>();
   const memory = new IdempotencyMemory();
   const faults: { fault: ReceiverFault; left: number }[] = [];
+  const slowdowns: { delayMs: number; left: number }[] = [];
   let requests = 0;
   let duplicates = 0;
 
@@ -151,6 +155,12 @@ export async function startWebhookReceiver(options: WebhookReceiverOptions): Pro
   app.get('/offers', () => Object.fromEntries(held));
   app.post<{ Body: Buffer }>('/webhook', async (request, reply) => {
     requests += 1;
+    const slow = slowdowns[0];
+    if (slow !== undefined) {
+      slow.left -= 1;
+      if (slow.left <= 0) slowdowns.shift();
+      await sleep(slow.delayMs);
+    }
     const fault = takeFault();
     if (fault !== undefined) {
       if (fault.delayMs !== undefined) await sleep(fault.delayMs);
@@ -202,6 +212,7 @@ export async function startWebhookReceiver(options: WebhookReceiverOptions): Pro
     duplicates: () => duplicates,
     inject: (fault) => void faults.push({ fault, left: fault.count ?? Number.POSITIVE_INFINITY }),
     clearFaults: () => void faults.splice(0),
+    slowDown: ({ delayMs, count }) => void slowdowns.push({ delayMs, left: count }),
     orders,
     close: () => {
       orders?.stop();
