@@ -4,9 +4,12 @@
  *
  *   1. A key written twice in the batch: only its last record counts, the earlier are SUPERSEDED
  *      (the topic is compacted; the channel only needs the latest state).
- *   2. A record whose content hash the channel already holds is UNCHANGED and not sent.
+ *   2. A record whose content hash the channel already holds is UNCHANGED and not sent; a record
+ *      older than the one its key's holding reflects (its revision) is SUPERSEDED (NEWER_HELD) and
+ *      not sent either: a newer record of the key was delivered by a replica that took over.
  *   3. The rest goes to the adapter in chunks of the channel's batch size. Per call (call-fates.ts):
- *      - delivered records are recorded as held, then DELIVERED;
+ *      - delivered records are recorded as held, then DELIVERED; one whose holding meanwhile
+ *        reflects a newer record keeps that holding and is SUPERSEDED (NEWER_HELD);
  *      - rejected records are PARKED (dead letter + register);
  *      - a transient failure (the whole call, or some records) is FAILED_WILL_RETRY and the
  *        records are sent again after a backoff with jitter that honours Retry-After; calls that
@@ -15,6 +18,10 @@
  *   attempt of its records: delivery pauses (channel-refusal.ts), one probe goes per interval, and
  *   the register gets one channel-wide entry when it starts and one when it ends.
  *   The ops database going away (budget, holdings) is waited out, never parked for.
+ *
+ * A batch whose partition goes to another member (the consumer's signal, or `stillAssigned`
+ * answering false after a call) is abandoned: the call in flight is aborted, and nothing more of
+ * the batch is recorded (SinkStopped); the new owner delivers it again.
  *
  * Returns when every record has its final outcome; the caller then commits the batch's offsets.
  * A channel that is down is retried without end (Kafka holds the records meanwhile); a record that
@@ -26,7 +33,8 @@ import { callFates, type CallResult, type RecordFate } from './call-fates.ts';
 import { ChannelCallError, type ChannelAdapter, type ChannelHttp } from './channel-adapter.ts';
 import type { ChannelRefusal, RefusalDetails } from './channel-refusal.ts';
 import type { CircuitBreaker } from './circuit-breaker.ts';
-import type { ChannelHoldings } from './ops/channel-holdings.ts';
+import { replacesHolding, revisionText, type Revision } from './holding-revision.ts';
+import type { ChannelHoldings, HoldingWrite } from './ops/channel-holdings.ts';
 import type { ChannelChange, SinkRecord } from './register-entry.ts';
 import { opsWatch, pause, SinkStopped, type OpsWatch } from './delivery-waits.ts';
 import { backoffDelayMs, type RetryPolicy } from './retry-backoff.ts';
@@ -42,6 +50,15 @@ export interface DeliverDependencies {
   readonly adapter: ChannelAdapter;
   readonly http: ChannelHttp;
   readonly holdings: ChannelHoldings;
+  /** The end offset of the records' partition when they were fetched (see replacesHolding). */
+  readonly partitionEnd?: bigint;
+  /**
+   * Whether the records' partition is still this replica's (a heartbeat): asked after every call,
+   * before its result is recorded. Absent: always.
+   */
+  readonly stillAssigned?: () => Promise<boolean>;
+  /** Told of records found older than their key's holding: before a call (not sent) or after it. */
+  readonly stale?: (stage: 'before-call' | 'after-call', keys: readonly string[]) => void;
   readonly breaker: CircuitBreaker;
   /** The channel's refusal state, shared by the partitions a process delivers side by side. */
   readonly refusal: ChannelRefusal;
@@ -75,17 +92,38 @@ export async function deliverRecords(
     latest.set(record.key, record);
   }
   const ops = opsWatch(deps);
-  const held = await ops.waitFor('channel holdings', () => deps.holdings.hashes([...latest.keys()]));
+  const held = await ops.waitFor('channel holdings', () => deps.holdings.held([...latest.keys()]));
   const unchanged: RecordFate[] = [];
+  const overtaken: RecordFate[] = [];
   const toSend: SinkRecord[] = [];
+  /** Unchanged content at a newer revision: the holding now reflects the newer record. */
+  const newerRevisions: HoldingWrite[] = [];
   for (const record of latest.values()) {
-    if (held.get(record.key) === record.contentHash) {
+    const holding = held.get(record.key);
+    const revision = revisionOf(record);
+    if (holding === undefined) {
+      toSend.push(record);
+    } else if (holding.contentHash === record.contentHash) {
       unchanged.push({ record, fate: { status: 'UNCHANGED', attempt: 0 } });
+      if (
+        holding.revision?.offset !== revision.offset &&
+        replacesHolding(holding.revision, revision, deps.partitionEnd)
+      )
+        newerRevisions.push({ key: record.key, contentHash: record.contentHash, revision });
+    } else if (!replacesHolding(holding.revision, revision, deps.partitionEnd)) {
+      overtaken.push({ record, fate: newerHeld(0, null, holding.revision) });
     } else {
       toSend.push(record);
     }
   }
-  await deps.record([...superseded, ...unchanged]);
+  if (overtaken.length > 0)
+    deps.stale?.(
+      'before-call',
+      overtaken.map((f) => f.record.key),
+    );
+  // A holding that loses here reflects an even newer record with the same content: nothing to do.
+  await ops.waitFor('channel holdings', () => deps.holdings.record(newerRevisions, deps.partitionEnd));
+  await deps.record([...superseded, ...unchanged, ...overtaken]);
   for (let start = 0; start < toSend.length; start += deps.batchSize) {
     await deliverChunk(toSend.slice(start, start + deps.batchSize), deps, ops);
     // A fetched batch can take minutes at a channel's pace: the group must hear from us.
@@ -124,6 +162,11 @@ async function deliverChunk(
     }
     for (const record of pending) attemptOf.set(record, (attemptOf.get(record) ?? 0) + 1);
     const result = await call(pending, deps);
+    // A result that took long may be a batch that is no longer ours (this process was paused, the
+    // group moved the partition): then nothing of it is recorded, the new owner sends it again.
+    if (deps.signal.aborted || (deps.stillAssigned && !(await deps.stillAssigned()))) {
+      throw new SinkStopped('the partition went to another member during the call');
+    }
     const refusal = channelWideRefusal(result);
     if (refusal) {
       // The channel looked at none of these records: not an attempt of theirs, no fate, no park.
@@ -156,10 +199,29 @@ async function deliverChunk(
     }
     // Held first: a crash between the two re-sends nothing that was delivered. An ops outage here
     // waits: the records are delivered, and say so only once the holdings know it.
-    await ops.waitFor('channel holdings', () =>
-      deps.holdings.record(outcome.delivered.map(({ key, contentHash }) => ({ key, contentHash }))),
+    const lost = await ops.waitFor('channel holdings', () =>
+      deps.holdings.record(
+        outcome.delivered.map((record) => ({
+          key: record.key,
+          contentHash: record.contentHash,
+          revision: revisionOf(record),
+        })),
+        deps.partitionEnd,
+      ),
     );
-    await deps.record(outcome.fates);
+    let fates = outcome.fates;
+    if (lost.length > 0) {
+      // A newer record of these keys was delivered meanwhile (by the replica that took the
+      // partition over): the holding stays with it, and this older one is no delivery to show.
+      deps.stale?.('after-call', lost);
+      const losers = new Set(lost);
+      fates = fates.map((f) =>
+        f.fate.status === 'DELIVERED' && losers.has(f.record.key)
+          ? { record: f.record, fate: newerHeld(f.fate.attempt, f.fate.httpStatus ?? null, null) }
+          : f,
+      );
+    }
+    await deps.record(fates);
     pending = outcome.retry;
     if (pending.length > 0) {
       const attempt = outcome.opsUnavailable
@@ -178,7 +240,7 @@ async function call(pending: readonly SinkRecord[], deps: DeliverDependencies): 
         key,
         offer,
         contentHash,
-        revision: `${partition}:${offset}`,
+        revision: revisionText({ partition, offset: BigInt(offset) }),
       })),
       { http: deps.http, logger: deps.logger, signal: deps.signal },
     );
@@ -226,4 +288,19 @@ async function accepted(record: SinkRecord, deps: DeliverDependencies) {
   const ended = deps.refusal.accepted();
   if (ended === undefined) return;
   await deps.recordChannel({ kind: 'RESUMED', refusal: ended, record, atMs: (deps.now ?? Date.now)() });
+}
+
+function revisionOf(record: SinkRecord): Revision {
+  return { partition: record.partition, offset: BigInt(record.offset) };
+}
+
+/** SUPERSEDED by a newer record of the key that the channel's holding already reflects. */
+function newerHeld(attempt: number, httpStatus: number | null, held: Revision | null): RecordFate['fate'] {
+  return {
+    status: 'SUPERSEDED',
+    attempt,
+    httpStatus,
+    errorCode: 'NEWER_HELD',
+    channelError: held === null ? null : `the holding reflects revision ${revisionText(held)}`,
+  };
 }

@@ -80,7 +80,9 @@ export function sentenceFor(channel: string, record: SinkRecord, fate: Fate): st
     case 'UNCHANGED':
       return `Channel ${channel} already holds this version of ${record.key}; nothing was sent.`;
     case 'SUPERSEDED':
-      return `A newer record of ${record.key} in the same batch was sent to channel ${channel} instead.`;
+      return fate.errorCode === 'NEWER_HELD'
+        ? `Channel ${channel} already got a newer record of ${record.key} from another sink replica; this older one is not recorded as held.`
+        : `A newer record of ${record.key} in the same batch was sent to channel ${channel} instead.`;
     case 'FAILED_WILL_RETRY':
       return `Channel ${channel} could not take ${what} on attempt ${fate.attempt}${status}${said}; it will be sent again.`;
     case 'PARKED':

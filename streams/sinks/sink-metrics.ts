@@ -10,6 +10,8 @@ export interface SinkMetrics {
   readonly breakerOpen: Gauge<'channel'>;
   readonly channelRefused: Gauge<'channel'>;
   readonly opsUnavailable: Gauge<'channel'>;
+  readonly staleRecords: Counter<'channel' | 'stage'>;
+  readonly abandonedBatches: Counter<'channel'>;
 }
 
 export function sinkMetrics(registry: Registry): SinkMetrics {
@@ -62,6 +64,18 @@ export function sinkMetrics(registry: Registry): SinkMetrics {
     opsUnavailable: new Gauge({
       name: 'syncline_sink_ops_unavailable',
       help: '1 while the ops database (rate budget, holdings) does not answer and delivery to the channel waits for it',
+      labelNames: ['channel'],
+      registers,
+    }),
+    staleRecords: new Counter({
+      name: 'syncline_sink_stale_records_total',
+      help: 'Records older than the holding of their key (a replica that lost its partition was overtaken): not sent (stage before-call), or delivered but not recorded as held (after-call)',
+      labelNames: ['channel', 'stage'],
+      registers,
+    }),
+    abandonedBatches: new Counter({
+      name: 'syncline_sink_abandoned_batches_total',
+      help: 'Batches let go mid-delivery because their partition went to another member (a rebalance, a session timeout); delivered again by the new owner',
       labelNames: ['channel'],
       registers,
     }),

@@ -94,12 +94,16 @@ export async function runChannelSink(options: ChannelSinkOptions): Promise<Runni
   metrics.channelRefused.set({ channel }, 0);
   metrics.opsUnavailable.set({ channel }, 0);
   const budget = postgresRateBudget(options.ops, channel, sink.rateLimit);
-  /** Per batch, so every request also heartbeats that batch's consumer (a bulk poll can be long). */
-  const httpFor = (heartbeat: () => Promise<void>) =>
+  /**
+   * Per batch, so every request also heartbeats that batch's consumer (a bulk poll can be long),
+   * and a request in flight is aborted when the batch is (the sink stops, or the partition goes to
+   * another member in a rebalance): its answer would be the result of a batch no longer ours.
+   */
+  const httpFor = (heartbeat: () => Promise<void>, signal: AbortSignal) =>
     channelHttp({
       budget,
       timeoutMs: sink.requestTimeoutMs,
-      signal: stopping.signal,
+      signal,
       beforeRequest: heartbeat,
       observe: (status, seconds, waitedMs) => {
         metrics.requests.inc({ channel, status: status === null ? 'none' : String(status) });
@@ -157,12 +161,24 @@ export async function runChannelSink(options: ChannelSinkOptions): Promise<Runni
     async onBatch(consumed, context) {
       const { records, unreadable } = sinkRecords(consumed);
       await record(unreadable);
+      const signal = AbortSignal.any([stopping.signal, context.signal]);
       try {
         await deliverRecords(records, {
           channel,
           adapter,
-          http: httpFor(context.heartbeat),
+          http: httpFor(context.heartbeat, signal),
           holdings,
+          partitionEnd: context.partitionEnd,
+          stillAssigned: context.stillAssigned,
+          stale: (stage, keys) => {
+            metrics.staleRecords.inc({ channel, stage }, keys.length);
+            log.info(
+              { stage, keys: keys.slice(0, 20), count: keys.length, partition: records[0]?.partition },
+              stage === 'before-call'
+                ? `channel ${channel}: ${keys.length} records older than what the holdings reflect; not sent (a replica that lost its partition was overtaken)`
+                : `channel ${channel}: ${keys.length} delivered records were overtaken by newer holdings; the holdings keep the newer ones (a replica that lost its partition answered late)`,
+            );
+          },
           breaker,
           refusal,
           recordChannel: (change) =>
@@ -178,13 +194,23 @@ export async function runChannelSink(options: ChannelSinkOptions): Promise<Runni
           batchSize,
           record,
           logger: log,
-          signal: AbortSignal.any([stopping.signal, context.signal]),
+          signal,
           heartbeat: context.heartbeat,
           now,
         });
       } catch (error) {
-        // Stopping mid-batch: its offsets stay uncommitted and the batch is delivered again.
-        if (error instanceof SinkStopped) return false;
+        // Stopping mid-batch, or the partition is another member's now: its offsets stay
+        // uncommitted and the batch is delivered again, by whoever holds the partition.
+        if (error instanceof SinkStopped) {
+          if (!stopping.signal.aborted) {
+            metrics.abandonedBatches.inc({ channel });
+            log.info(
+              { partition: records[0]?.partition, records: records.length, reason: error.message },
+              `channel ${channel}: batch abandoned; nothing more of it is recorded, whoever holds the partition delivers it again`,
+            );
+          }
+          return false;
+        }
         throw error;
       }
       return true;

@@ -20,6 +20,7 @@ import {
   type DeliverDependencies,
   type RecordFate,
 } from '../../streams/sinks/deliver-records.ts';
+import { replacesHolding, type Revision } from '../../streams/sinks/holding-revision.ts';
 import type { ChannelHoldings } from '../../streams/sinks/ops/channel-holdings.ts';
 import type { SinkRecord } from '../../streams/sinks/register-entry.ts';
 
@@ -64,6 +65,8 @@ export type Script = (
 
 export interface HarnessOptions {
   readonly held?: Record<string, string>;
+  /** The revision each held key's holding reflects (none when absent, as for a row from before). */
+  readonly heldRevisions?: Record<string, Revision>;
   readonly batchSize?: number;
   readonly parkAfter?: number;
   readonly probeIntervalMs?: number;
@@ -77,6 +80,10 @@ export interface HarnessOptions {
 export function harness(script: Script, options: HarnessOptions = {}) {
   const calls: string[][] = [];
   const held = new Map(Object.entries(options.held ?? {}));
+  /** The revision of each holding; written by the rule the ops database applies (replacesHolding). */
+  const revisions = new Map<string, Revision>(Object.entries(options.heldRevisions ?? {}));
+  /** Every holdings write asked for, with the partition end it was given. */
+  const holdingWrites: { keys: string[]; partitionEnd: bigint | undefined }[] = [];
   const fates: RecordFate[] = [];
   const events: ChannelEvent[] = [];
   const sleeps: number[] = [];
@@ -99,16 +106,34 @@ export function harness(script: Script, options: HarnessOptions = {}) {
     close: () => Promise.resolve(),
   };
   const holdings: ChannelHoldings = {
-    hashes: (keys) => {
+    held: (keys) => {
       const failure = options.hashesFailure?.(++hashesCalls);
       if (failure) return Promise.reject(failure);
-      return Promise.resolve(new Map(keys.flatMap((k) => (held.has(k) ? [[k, held.get(k)!] as const] : []))));
+      return Promise.resolve(
+        new Map(
+          keys.flatMap((k) =>
+            held.has(k)
+              ? [[k, { contentHash: held.get(k)!, revision: revisions.get(k) ?? null }] as const]
+              : [],
+          ),
+        ),
+      );
     },
-    record: (delivered) => {
+    record: (writes, partitionEnd) => {
+      if (writes.length === 0) return Promise.resolve([]);
       const failure = options.recordFailure?.(++recordCalls);
       if (failure) return Promise.reject(failure);
-      for (const d of delivered) held.set(d.key, d.contentHash);
-      return Promise.resolve();
+      holdingWrites.push({ keys: writes.map((w) => w.key), partitionEnd });
+      const lost: string[] = [];
+      for (const w of writes) {
+        if (held.has(w.key) && !replacesHolding(revisions.get(w.key) ?? null, w.revision, partitionEnd)) {
+          lost.push(w.key);
+          continue;
+        }
+        held.set(w.key, w.contentHash);
+        revisions.set(w.key, w.revision);
+      }
+      return Promise.resolve(lost);
     },
   };
   const breaker = new CircuitBreaker({ failureThreshold: 3, openMs: 1000, maxOpenMs: 8000 });
@@ -143,7 +168,21 @@ export function harness(script: Script, options: HarnessOptions = {}) {
   const run = (records: SinkRecord[], overrides: Partial<DeliverDependencies> = {}) =>
     deliverRecords(records, { ...deps, ...overrides });
   const statuses = () => fates.map((f) => `${f.record.key}:${f.fate.status}:${f.fate.attempt}`);
-  return { run, calls, callTimes, held, fates, events, sleeps, statuses, breaker, refusal, deps };
+  return {
+    run,
+    calls,
+    callTimes,
+    held,
+    revisions,
+    holdingWrites,
+    fates,
+    events,
+    sleeps,
+    statuses,
+    breaker,
+    refusal,
+    deps,
+  };
 }
 
 export const delivered = (batch: readonly Delivery[]): ItemOutcome[] =>

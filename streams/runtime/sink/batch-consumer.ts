@@ -31,8 +31,21 @@ export interface ConsumedRecord {
 export interface BatchContext {
   /** Keep the group membership alive during a long batch (a channel outage, a bulk poll). */
   readonly heartbeat: () => Promise<void>;
-  /** Aborted when the consumer is stopping. */
+  /**
+   * Aborted when the consumer is stopping or this member no longer holds the batch's partition
+   * (a heartbeat failed: the group is rebalancing, or dropped the member after its session timed
+   * out). From then on the batch is someone else's: abort what is in flight, record nothing.
+   */
   readonly signal: AbortSignal;
+  /**
+   * Heartbeats (unless kafkajs heartbeated within the heartbeat interval, which proves as much)
+   * and tells whether this member still holds the batch's partition. A handler asks before it
+   * records a result that took long to get, so a process that was paused past its session timeout
+   * does not record what its successor may already have superseded.
+   */
+  readonly stillAssigned: () => Promise<boolean>;
+  /** The partition's end offset (high watermark) when the batch was fetched. */
+  readonly partitionEnd: bigint;
 }
 
 export interface BatchConsumerOptions {
@@ -66,6 +79,8 @@ export interface RunningConsumer {
   stop(): Promise<void>;
 }
 
+const heartbeatIntervalMs = 3_000;
+
 export async function consumeInBatches(options: BatchConsumerOptions): Promise<RunningConsumer> {
   const { kafka, topic, codec, logger } = options;
   const stopping = new AbortController();
@@ -76,7 +91,7 @@ export async function consumeInBatches(options: BatchConsumerOptions): Promise<R
     maxWaitTimeInMs: options.maxWaitTimeMs ?? 100,
     maxBytesPerPartition: options.maxBytesPerPartition ?? 1024 * 1024,
     sessionTimeout: options.sessionTimeoutMs ?? 30_000,
-    heartbeatInterval: 3_000,
+    heartbeatInterval: heartbeatIntervalMs,
     retry: { retries: 10 },
   });
   consumer.on(consumer.events.CRASH, ({ payload }) => {
@@ -155,15 +170,30 @@ export async function consumeInBatches(options: BatchConsumerOptions): Promise<R
         } catch (error) {
           logger.warn(
             { err: error, topic, partition: batch.partition },
-            'heartbeat failed; abandoning the batch',
+            "heartbeat failed: the partition may be another member's now; abandoning the batch (nothing more of it is recorded, it is delivered again)",
           );
           abandoned.abort();
         }
       };
-      const done = await options.onBatch(records, {
-        heartbeat,
-        signal: AbortSignal.any([stopping.signal, abandoned.signal]),
-      });
+      // kafkajs heartbeats only between batches and when asked: while a batch waits on a long
+      // channel call, heartbeat on a timer too, so a rebalance is learnt (and the call aborted)
+      // while the group waits for this member, not after the call ends.
+      const ticker = setInterval(() => void heartbeat(), heartbeatIntervalMs);
+      ticker.unref();
+      let done: boolean;
+      try {
+        done = await options.onBatch(records, {
+          heartbeat,
+          signal: AbortSignal.any([stopping.signal, abandoned.signal]),
+          stillAssigned: async () => {
+            await heartbeat();
+            return !abandoned.signal.aborted && !stopping.signal.aborted;
+          },
+          partitionEnd: BigInt(batch.highWatermark),
+        });
+      } finally {
+        clearInterval(ticker);
+      }
       if (!done || stopping.signal.aborted || abandoned.signal.aborted) return;
       // Resolving moves the fetch position on (kafkajs would fetch the batch again otherwise);
       // committing makes it the group's, for a restart or another member.

@@ -18,6 +18,13 @@ CREATE TABLE IF NOT EXISTS channel_holding (
   delivered_at timestamptz NOT NULL,
   PRIMARY KEY (channel, key)
 );
+-- The revision of the record each holding reflects (its partition and offset in the channel topic),
+-- so that a sink replica that lost its partitions cannot overwrite a newer holding with a late
+-- answer (a holding is replaced only by a record at least as new). Added after the first version
+-- of the table, so added to a table that exists too; a row from before has none, and the next
+-- delivery of its key gives it one.
+ALTER TABLE channel_holding ADD COLUMN IF NOT EXISTS revision_partition integer;
+ALTER TABLE channel_holding ADD COLUMN IF NOT EXISTS revision_offset bigint;
 
 -- The searchable index of sync.register.v1 (Kafka stays the source of truth): one row per
 -- register record, identified by its position, so re-reading the topic inserts nothing twice.
