@@ -84,6 +84,11 @@ export async function deliverRecords(
   records: readonly SinkRecord[],
   deps: DeliverDependencies,
 ): Promise<void> {
+  // A batch fetched before this replica lost its partition (kafkajs hands over what it fetched
+  // already) is not looked at: even its UNCHANGED entries would be a stale replica's word.
+  if (deps.signal.aborted || (deps.stillAssigned && !(await deps.stillAssigned()))) {
+    throw new SinkStopped('the partition went to another member before the batch began');
+  }
   const latest = new Map<string, SinkRecord>();
   const superseded: RecordFate[] = [];
   for (const record of records) {

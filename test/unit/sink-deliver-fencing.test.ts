@@ -20,16 +20,27 @@ describe('deliverRecords: fenced against replicas that lost their partition', ()
   it('records nothing of a call whose partition went to another member meanwhile', async () => {
     const h = harness(delivered);
     let assignedAsked = 0;
+    // Still assigned when the batch begins; gone by the time the answer comes.
     await assert.rejects(
       h.run([at('A', 5), at('B', 6)], {
-        stillAssigned: () => (assignedAsked++, Promise.resolve(false)),
+        stillAssigned: () => Promise.resolve(assignedAsked++ === 0),
       }),
       SinkStopped,
     );
     assert.deepEqual(h.calls, [['A', 'B']], 'the call was made');
-    assert.equal(assignedAsked, 1);
+    assert.equal(assignedAsked, 2);
     assert.deepEqual(Object.fromEntries(h.held), {}, 'not recorded as held');
     assert.deepEqual(h.statuses(), [], 'no fate registered for it');
+  });
+
+  it("does not look at a batch whose partition is no longer this replica's when it begins", async () => {
+    const h = harness(delivered, { held: { A: 'h-A@5' }, heldRevisions: { A: revision(5) } });
+    await assert.rejects(
+      h.run([at('A', 5), at('B', 6)], { stillAssigned: () => Promise.resolve(false) }),
+      SinkStopped,
+    );
+    assert.deepEqual(h.calls, []);
+    assert.deepEqual(h.statuses(), [], 'not even UNCHANGED is registered');
   });
 
   it('records nothing when the batch is abandoned while the call is in flight', async () => {
