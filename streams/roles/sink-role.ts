@@ -17,6 +17,7 @@ import { ensureTopics } from '../runtime/kafka/topics.ts';
 import type { RunningConsumer } from '../runtime/sink/batch-consumer.ts';
 import { openRecordWriter } from '../runtime/sink/record-writer.ts';
 import { adapterFactories } from '../sinks/adapter-registry.ts';
+import { expireDelistedHoldings } from '../sinks/ops/delisted-holdings-expiry.ts';
 import { openOpsDatabase } from '../sinks/ops/ops-database.ts';
 import { registerTopic } from '../sinks/register-entry.ts';
 import { checkSinks } from '../sinks/sink-config.ts';
@@ -96,6 +97,12 @@ export async function startSinkRole(options: SinkRoleOptions): Promise<Started> 
     topic === registerTopic ? registerCodec : jsonCodec,
   );
   const metrics = sinkMetrics(options.registry);
+  const expiry = expireDelistedHoldings({
+    pool,
+    channels: channels.map((c) => c.id),
+    retentionDays: ops.delistedHoldingRetentionDays,
+    logger,
+  });
   const running: RunningConsumer[] = [];
   try {
     for (const channel of channels) {
@@ -124,6 +131,7 @@ export async function startSinkRole(options: SinkRoleOptions): Promise<Started> 
       );
     }
   } catch (error) {
+    expiry.stop();
     await Promise.all(running.map((r) => r.stop()));
     await writer.close();
     await pool.end();
@@ -131,6 +139,7 @@ export async function startSinkRole(options: SinkRoleOptions): Promise<Started> 
   }
   return {
     async stop() {
+      expiry.stop();
       await Promise.all(running.map((r) => r.stop()));
       await writer.close();
       await pool.end();

@@ -43,6 +43,8 @@ export interface OpsConfig {
   readonly databaseUrl: string;
   /** Register index rows older than this are deleted (Kafka's topic retention is separate). */
   readonly registerRetentionDays: number;
+  /** Holdings of delisted keys not written for this long are deleted (docs/sinks.md). */
+  readonly delistedHoldingRetentionDays: number;
 }
 
 const positive = { type: 'number', exclusiveMinimum: 0 } as const;
@@ -105,6 +107,9 @@ export const opsJsonSchema = {
   properties: {
     databaseUrl: { type: 'string', pattern: '^postgres(ql)?://' },
     registerRetentionDays: { type: 'integer', minimum: 1, maximum: 3650, default: 30 },
+    // At least 2: the row must outlast the tombstone on the channel topic (delete.retention.ms,
+    // 1 day by default), or a replay would send the delist again.
+    delistedHoldingRetentionDays: { type: 'integer', minimum: 2, maximum: 3650, default: 7 },
   },
 } as const;
 

@@ -24,7 +24,7 @@ import { channelHttp } from './channel-http.ts';
 import { ChannelRefusal } from './channel-refusal.ts';
 import { CircuitBreaker } from './circuit-breaker.ts';
 import { deliverRecords, SinkStopped, type RecordFate } from './deliver-records.ts';
-import { postgresHoldings } from './ops/channel-holdings.ts';
+import { postgresHoldings, tombstoneHash } from './ops/channel-holdings.ts';
 import { postgresRateBudget } from './ops/rate-budget.ts';
 import {
   channelRegisterEntry,
@@ -36,7 +36,7 @@ import {
 import { channelRefusalDefaults, type SinkConfig } from './sink-config.ts';
 import type { SinkMetrics } from './sink-metrics.ts';
 
-export const tombstoneHash = 'tombstone';
+export { tombstoneHash } from './ops/channel-holdings.ts';
 export const sinkGroupOf = (channel: string) => `syncline-sink-${channel}`;
 export const dlqTopicOf = (channel: string) => `channel.${channel}.dlq.v1`;
 

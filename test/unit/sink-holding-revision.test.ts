@@ -2,7 +2,7 @@
  * The rule that fences sink replicas in the holdings: a holding is replaced only by a record at
  * least as new as the one it reflects (its partition and offset in the channel topic). The ops
  * database applies the same rule in SQL (streams/sinks/ops/channel-holdings.ts, proven on the real
- * database in test/integration/sink-holdings-revision.test.ts).
+ * database in test/integration/sink-channel-holdings.test.ts).
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';

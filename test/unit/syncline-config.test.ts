@@ -85,6 +85,7 @@ describe('loadSynclineConfig', () => {
     assert.deepEqual(config.ops, {
       databaseUrl: 'postgresql://ops:secret@ops-db:5432/syncline_ops',
       registerRetentionDays: 30,
+      delistedHoldingRetentionDays: 7,
     });
     assert.deepEqual(
       config.channels.map((c) => [c.id, c.sink?.adapter, c.sink?.rateLimit]),

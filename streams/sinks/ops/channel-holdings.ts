@@ -10,6 +10,9 @@ import type pg from 'pg';
 import type { Revision } from '../holding-revision.ts';
 import { opsCall } from './ops-outage.ts';
 
+/** The content hash held for a delisted key (a tombstone carries no content). */
+export const tombstoneHash = 'tombstone';
+
 export interface Holding {
   readonly contentHash: string;
   /** The record the holding reflects; null for a row written before holdings carried revisions. */

@@ -1,16 +1,23 @@
 /**
- * The holdings' revision on the real ops database: an ops database from before revisions is
- * migrated at start-up (again and again without harm), and a holding is written only by a record
- * at least as new as the one it reflects, also when two replicas race on one key. Each test runs
- * in a schema of its own, so the shared ops tables are not touched.
+ * The channel holdings on the real ops database. Their revision: an ops database from before
+ * revisions is migrated at start-up (again and again without harm), and a holding is written only
+ * by a record at least as new as the one it reflects, also when two replicas race on one key.
+ * Their bound: the holdings of keys delisted long ago are deleted, nothing else. The tests run in
+ * a schema of their own, so the shared ops tables are not touched.
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type pg from 'pg';
+import pino from 'pino';
 import { opsPostgres, postgresUrl } from '../../infra/local/stack-config.ts';
 import { postgresHoldings, type HoldingWrite } from '../../streams/sinks/ops/channel-holdings.ts';
+import {
+  deleteExpiredDelistings,
+  expireDelistedHoldings,
+} from '../../streams/sinks/ops/delisted-holdings-expiry.ts';
 import { openOpsDatabase } from '../../streams/sinks/ops/ops-database.ts';
+import { waitUntil } from '../helpers/wait-until.ts';
 
 const schema = `holdings_test_${randomBytes(4).toString('hex')}`;
 /** The ops database with `schema` first on the search path: the ops schema is applied there. */
@@ -97,5 +104,60 @@ describe('channel holdings with revisions (ops database)', () => {
     await postgresHoldings(pool, 'shop').record([write('D', 'shop-d', 9)]);
     assert.deepEqual(await postgresHoldings(pool, 'portal').record([write('D', 'portal-d', 1)]), []);
     assert.equal((await postgresHoldings(pool, 'shop').held(['D'])).get('D')?.contentHash, 'shop-d');
+  });
+});
+
+describe('holdings of keys delisted long ago (ops database)', () => {
+  /** A holding written `daysAgo` days ago. */
+  const holding = (channel: string, key: string, hash: string, daysAgo: number) =>
+    pool.query(
+      `INSERT INTO channel_holding (channel, key, content_hash, delivered_at, revision_partition, revision_offset)
+       VALUES ($1, $2, $3, now() - $4 * interval '1 day', 0, 1)`,
+      [channel, key, hash, daysAgo],
+    );
+  const keysOf = async (channel: string) =>
+    (
+      await pool.query<{ key: string }>('SELECT key FROM channel_holding WHERE channel = $1 ORDER BY key', [
+        channel,
+      ])
+    ).rows.map((row) => row.key);
+
+  it("deletes a delisted key's holding past the retention, and nothing else", async () => {
+    await holding('expiry', 'GONE-LONG-AGO', 'tombstone', 8);
+    await holding('expiry', 'GONE-LATELY', 'tombstone', 6);
+    await holding('expiry', 'LISTED-LONG-AGO', 'some-hash', 30);
+    await holding('other-channel', 'GONE-LONG-AGO', 'tombstone', 30);
+    assert.equal(await deleteExpiredDelistings(pool, ['expiry'], 7), 1);
+    assert.deepEqual(await keysOf('expiry'), ['GONE-LATELY', 'LISTED-LONG-AGO']);
+    assert.deepEqual(await keysOf('other-channel'), ['GONE-LONG-AGO'], 'only the channels asked for');
+    assert.equal(await deleteExpiredDelistings(pool, ['expiry'], 7), 0, 'again: nothing more');
+  });
+
+  it('is run by the sink when it starts, and then on a timer', async () => {
+    await holding('expiry-timer', 'GONE-LONG-AGO', 'tombstone', 10);
+    const expiry = expireDelistedHoldings({
+      pool,
+      channels: ['expiry-timer'],
+      retentionDays: 7,
+      logger: pino({ level: 'silent' }),
+      everyMs: 200,
+    });
+    try {
+      await waitUntil(
+        'the expired holding deleted',
+        async () => ((await keysOf('expiry-timer')).length === 0 ? true : undefined),
+        10_000,
+        50,
+      );
+      await holding('expiry-timer', 'GONE-SINCE', 'tombstone', 9);
+      await waitUntil(
+        'the next round to delete the one expired since',
+        async () => ((await keysOf('expiry-timer')).length === 0 ? true : undefined),
+        10_000,
+        50,
+      );
+    } finally {
+      expiry.stop();
+    }
   });
 });
