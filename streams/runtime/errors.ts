@@ -18,7 +18,10 @@ export type SynclineErrorCode =
   | 'OPS_DATABASE'
   | 'SINK_SETUP'
   | 'ERP_ORDER_WRITE'
-  | 'WRONG_STATE';
+  | 'WRONG_STATE'
+  | 'ORDER_MALFORMED'
+  | 'CHANNEL_UNAVAILABLE'
+  | 'CHANNEL_REFUSED';
 
 export class SynclineError extends Error {
   override readonly name = 'SynclineError';
