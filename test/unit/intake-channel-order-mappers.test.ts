@@ -273,7 +273,7 @@ describe('shopifyOrder', () => {
 
   it('refuses a malformed body naming the field', () => {
     const broken = (change: (json: Record<string, unknown>) => void) => {
-      const json = structuredClone(built) as unknown as Record<string, unknown>;
+      const json = JSON.parse(JSON.stringify(built)) as Record<string, unknown>;
       change(json);
       return () => shopifyOrder('marketplace', JSON.stringify(json));
     };
