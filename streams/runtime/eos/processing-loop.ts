@@ -8,7 +8,7 @@
  * transactions: more throughput, more latency). A timer commits transactions left open when input
  * pauses.
  */
-import type { Admin, Consumer, ICustomPartitioner, Kafka, TopicOffsets } from 'kafkajs';
+import type { Admin, Consumer, ICustomPartitioner, Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { Codecs } from '../codec/topic-codec.ts';
 import { coPartitionedAssigner } from '../kafka/co-partitioned-assigner.ts';
@@ -16,7 +16,8 @@ import type { EngineMetrics } from '../metrics.ts';
 import type { Processor } from '../processor.ts';
 import type { ConsumerReadiness } from '../readiness.ts';
 import { removeStaleTaskFolders } from '../state/stale-task-folders.ts';
-import { Task } from './task.ts';
+import { kafkajsTaskKafka } from './kafkajs-task-kafka.ts';
+import { Task, type TaskDependencies } from './task.ts';
 
 export interface ProcessingOptions {
   readonly kafka: Kafka;
@@ -71,23 +72,24 @@ export async function runProcessor(options: ProcessingOptions): Promise<RunningP
     retry: { retries: 10 },
   });
 
-  const dependencies = {
-    kafka,
-    admin,
+  const exactlyOnce = options.exactlyOnce ?? true;
+  const dependencies: TaskDependencies = {
+    kafkaFor: kafkajsTaskKafka({
+      kafka,
+      admin,
+      consumer,
+      groupId,
+      createPartitioner: options.createPartitioner,
+      transactionTimeoutMs: options.transactionTimeoutMs ?? 60_000,
+      exactlyOnce,
+    }),
     groupId,
     processor,
     codecs: options.codecs,
     stateDir: options.stateDir,
     metrics: options.metrics,
     logger: log,
-    createPartitioner: options.createPartitioner,
-    transactionTimeoutMs: options.transactionTimeoutMs ?? 60_000,
-    exactlyOnce: options.exactlyOnce ?? true,
-    commitOffsets: (topics: TopicOffsets[]) =>
-      consumer.commitOffsets(
-        topics.flatMap(({ topic, partitions }) => partitions.map((p) => ({ topic, ...p }))),
-      ),
-    seek: (topic: string, partition: number, offset: string) => consumer.seek({ topic, partition, offset }),
+    exactlyOnce,
   };
 
   const assigned = new Map<number, { topic: string; partition: number }[]>();

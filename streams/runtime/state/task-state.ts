@@ -14,7 +14,7 @@ export interface StateView {
 export class TaskState implements StateView {
   private pending: TableChanges = new Map();
 
-  constructor(private readonly store: TaskStore) {}
+  constructor(private readonly store: Pick<TaskStore, 'get'>) {}
 
   get<T>(table: string, key: string): T | undefined {
     const rows = this.pending.get(table);
