@@ -143,6 +143,8 @@ export class Task {
     let replayed = 0;
     // Counted per batch, not per record: a labelled counter lookup per record is hot-path work.
     let processed = 0;
+    /** The batch was left before its end, whose records are met again in the next fetch. */
+    let leftEarly = false;
     for (const message of batch.messages) {
       const until = restore.until(tp);
       const replaying = until !== undefined && BigInt(message.offset) < until;
@@ -157,7 +159,10 @@ export class Task {
       // The registry cannot be asked for the record's schema: neither park nor skip it. End the
       // batch unresolved after a short pause (its transaction can commit meanwhile) and meet the
       // record again in the next fetch.
-      if (decoded.kind === 'registry-unavailable') break;
+      if (decoded.kind === 'registry-unavailable') {
+        leftEarly = true;
+        break;
+      }
       const next = (BigInt(message.offset) + 1n).toString();
       if (replaying) {
         // Bad input was parked when first seen; a replay only rebuilds state.
@@ -190,8 +195,10 @@ export class Task {
       await this.saveState();
       // The batch's last offset counts the transaction markers after its last record: the replay
       // is over once the position reaches its end, even if no record follows for a long time
-      // (the other partitions' live records wait for it).
-      if (BigInt(batch.lastOffset()) + 1n >= until) await this.finishReplay(tp);
+      // (the other partitions' live records wait for it). Not when the batch was left early: its
+      // end is not the position, and the records not replayed yet would be processed as live,
+      // their outputs written a second time.
+      if (!leftEarly && BigInt(batch.lastOffset()) + 1n >= until) await this.finishReplay(tp);
     }
     if (this.transaction && this.now() - this.transaction.openedAt >= commitIntervalMs) await this.commit();
     metrics.batchSeconds.observe({ processor: processor.name }, (this.now() - started) / 1000);
