@@ -32,7 +32,16 @@ export function kafkajsTaskKafka(options: KafkajsTaskKafkaOptions): (taskId: num
       createPartitioner: options.createPartitioner,
     });
     return {
-      connectProducer: () => producer.connect(),
+      async connectProducer() {
+        await producer.connect();
+        // kafkajs's connect() runs InitProducerId without the transactional id (for its idempotent
+        // producer); only its first transaction() runs it with the id, which is what fences the
+        // task's previous owner. A task that starts by replaying a backlog begins no transaction
+        // for a while, and a dropped owner could still commit meanwhile, after this task read the
+        // committed offsets. An empty transaction begun and aborted now fences at once; kafkajs
+        // sends no EndTxn for a transaction with nothing in it.
+        if (options.exactlyOnce) await (await producer.transaction()).abort();
+      },
       disconnectProducer: () => producer.disconnect(),
       async beginTransaction(): Promise<KafkaTransaction> {
         const transaction = await producer.transaction();
