@@ -179,9 +179,9 @@ describe('engine: exactly once', { timeout: 600_000 }, () => {
         60_000,
         500,
       );
-      // b has fenced a's tasks once it commits on every partition: it connects a task's
-      // transactional producer (InitProducerId, the fence) before it processes anything. Thawing
-      // earlier would let a commit legitimately, with no zombie to fence.
+      // b has fenced a's tasks once it has started them (InitProducerId with each task's
+      // transactional id, kafkajs-task-kafka.ts); thawing a once b commits on every partition
+      // also shows b's work is not undone. engine-fence-at-start.test.ts thaws a zombie earlier.
       await waitUntil(
         'the other instance to commit on every partition',
         async () => {

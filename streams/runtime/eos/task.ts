@@ -97,8 +97,8 @@ export class Task {
     const store = open(`${deps.stateDir}/${deps.groupId}`, id, deps.processor.stateSignature);
     const kafka = deps.kafkaFor(id);
     try {
-      // Connecting a transactional producer runs InitProducerId: from here on, an older instance
-      // of this task (a zombie) can no longer commit.
+      // Connecting runs InitProducerId with the task's transactional id (kafkajs-task-kafka.ts):
+      // from here on, an older instance of this task (a zombie) can no longer commit.
       await kafka.connectProducer();
     } catch (error) {
       await store.close();
