@@ -90,6 +90,23 @@ describe('CircuitBreaker', () => {
     assert.equal(breaker.waitMs(3000), 3000);
   });
 
+  it('lets one probe through per open interval however many partitions ask, and another an interval later if the probe never reports', () => {
+    const { breaker } = make();
+    for (let i = 0; i < 3; i += 1) breaker.failed(0);
+    // Partitions delivered side by side all wake when the open time is up.
+    assert.equal(breaker.waitMs(1000), 0, 'the first caller is the probe');
+    assert.equal(breaker.state, 'half-open');
+    assert.equal(breaker.waitMs(1000), 1000, 'a second caller waits for the probe');
+    assert.equal(breaker.waitMs(1500), 500);
+    // The probe's call ended neither way (the sink stopped, the ops database was away): one more
+    // probe after an interval, not a stall for ever.
+    assert.equal(breaker.waitMs(2000), 0);
+    assert.equal(breaker.waitMs(2000), 1000);
+    breaker.failed(2100);
+    assert.equal(breaker.state, 'open');
+    assert.equal(breaker.waitMs(2100), 2000);
+  });
+
   it('forgets failures after a success', () => {
     const { breaker } = make();
     breaker.failed(0);
