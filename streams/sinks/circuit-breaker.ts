@@ -7,6 +7,11 @@
  * While open no call is made: the sink waits (its records stay uncommitted in Kafka, which is the
  * buffer), so a long outage costs neither the channel's budget nor a flood of register entries.
  * Only failures of a whole call count (timeouts, 5xx, 429), not a record the channel rejected.
+ *
+ * One breaker per channel per process, shared by the partitions delivered side by side: they all
+ * wake when the open time is up, so half-open hands the probe slot to the first caller only and
+ * the others wait. A probe whose call ends neither way (the sink stopping, the ops database away)
+ * frees the slot an open interval later, so the breaker never stalls and never probes faster.
  */
 export type BreakerState = 'closed' | 'open' | 'half-open';
 
@@ -21,6 +26,9 @@ export class CircuitBreaker {
   private failures = 0;
   private opens = 0;
   private openUntil = 0;
+  private openMs = 0;
+  /** While half-open: when the next probe may go if the current one has not reported. */
+  private nextProbeAt = 0;
 
   constructor(
     private readonly policy: BreakerPolicy,
@@ -33,8 +41,11 @@ export class CircuitBreaker {
 
   /** How long to wait before the next call may go (0 = now); an elapsed open time turns half-open. */
   waitMs(nowMs: number): number {
-    if (this.current !== 'open') return 0;
-    if (nowMs < this.openUntil) return this.openUntil - nowMs;
+    if (this.current === 'closed') return 0;
+    if (this.current === 'open' && nowMs < this.openUntil) return this.openUntil - nowMs;
+    if (this.current === 'half-open' && nowMs < this.nextProbeAt) return this.nextProbeAt - nowMs;
+    // This caller takes the probe slot.
+    this.nextProbeAt = nowMs + this.openMs;
     this.set('half-open');
     return 0;
   }
@@ -49,8 +60,8 @@ export class CircuitBreaker {
     this.failures += 1;
     if (this.current === 'half-open' || this.failures >= this.policy.failureThreshold) {
       this.opens += 1;
-      const openMs = Math.min(this.policy.maxOpenMs, this.policy.openMs * 2 ** (this.opens - 1));
-      this.openUntil = nowMs + openMs;
+      this.openMs = Math.min(this.policy.maxOpenMs, this.policy.openMs * 2 ** (this.opens - 1));
+      this.openUntil = nowMs + this.openMs;
       this.failures = 0;
       this.set('open');
     }
