@@ -381,6 +381,28 @@ describe('async bulk', () => {
     assert.equal(polls, 2);
   });
 
+  it('fails the call as a whole, transient, when the channel is down until the bulk deadline, polling less and less often', async () => {
+    let polls = 0;
+    const http = scripted((_request, path) => {
+      if (path === '/async/bulk/V1/products') return { status: 202, json: { bulk_uuid: 'u-5' } };
+      if (path === '/V1/bulk/u-5/status') {
+        polls += 1;
+        return { status: 503, text: '<html>503 Service Unavailable</html>' };
+      }
+      return { status: 200, json: [] };
+    });
+    // Not "still open" record by record: that reads as the channel answering, and a circuit
+    // breaker would close on it while the channel is down.
+    await assert.rejects(deliver(http, three, { overrides: { bulkTimeoutMs: 1000 } }), (error: unknown) => {
+      assert.ok(error instanceof ChannelCallError);
+      assert.equal(error.details.transient, true);
+      assert.equal(error.details.status, 503);
+      return true;
+    });
+    // Every 10 ms for 1000 ms would be about 100 polls; backing off while they fail, a handful.
+    assert.ok(polls >= 3 && polls <= 12, `${polls} polls`);
+  });
+
   it('stops polling when the sink stops, leaving the open operations transient', async () => {
     const stop = new AbortController();
     const http = scripted((_request, path) => {
