@@ -102,7 +102,16 @@ function defaultSleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-/** Polls until no operation is open; what is still open then is left open. */
+/** Status polls failing in a row double the wait up to this many times (200 ms -> 6.4 s). */
+const maxPollBackoffDoublings = 5;
+
+/**
+ * Polls until no operation is open; what is still open then is left open. While polls fail (the
+ * channel busy or down) the interval doubles, so a down channel is not asked every interval for
+ * the whole timeout. If the channel is still failing them at the deadline, the call fails as a
+ * whole with the last poll's error: "still open" per record would read as the channel answering,
+ * and the circuit breaker would close on it. Sending the bulk again is harmless (an upsert per SKU).
+ */
 async function poll(
   rest: MagentoRest,
   http: ChannelHttp,
@@ -115,8 +124,12 @@ async function poll(
   const sleep = options.sleep ?? defaultSleep;
   const deadline = now() + options.timeoutMs;
   let last: OperationResult[] = new Array<OperationResult>(count).fill({ kind: 'open' });
+  let failing: ChannelCallError | undefined;
+  let failures = 0;
+  const anyOpen = () => accepted.some((index) => last[index]?.kind === 'open');
   while (!options.signal.aborted) {
-    await sleep(Math.max(0, Math.min(options.pollIntervalMs, deadline - now())), options.signal);
+    const interval = options.pollIntervalMs * 2 ** Math.min(failures, maxPollBackoffDoublings);
+    await sleep(Math.max(0, Math.min(interval, deadline - now())), options.signal);
     if (options.signal.aborted) break;
     try {
       const response = await rest.send(http, {
@@ -125,6 +138,8 @@ async function poll(
         items: 0,
         what: `GET bulk ${uuid} status`,
       });
+      failing = undefined;
+      failures = 0;
       const results = response.status === 200 ? bulkResults(response.json, count, accepted) : undefined;
       if (results) last = results;
       else
@@ -133,10 +148,13 @@ async function poll(
       // The operations run whether or not the status can be read: a busy channel only delays
       // the answer. A refused token cannot get better by waiting.
       if (!(error instanceof ChannelCallError) || !error.details.transient) throw error;
-      options.logger.warn({ uuid, err: error }, 'Magento bulk status poll failed; polling on');
+      failing = error;
+      failures += 1;
+      options.logger.warn({ uuid, err: error, failures }, 'Magento bulk status poll failed; polling on');
     }
-    if (!accepted.some((index) => last[index]?.kind === 'open') || now() >= deadline) break;
+    if (!anyOpen() || now() >= deadline) break;
   }
+  if (failing !== undefined && !options.signal.aborted && anyOpen()) throw failing;
   return last;
 }
 
