@@ -130,6 +130,16 @@ export async function killPart(name: string): Promise<boolean> {
   return true;
 }
 
+/**
+ * Stops one running part the way `down` does (its own clean shutdown: a fast shutdown for
+ * PostgreSQL), as an operator's restart or a host's reboot would: for the fault tests. `up()`
+ * starts it again. False when it was not running.
+ */
+export async function stopPart(name: string): Promise<boolean> {
+  const component = findComponent(name);
+  return stop(component.name, marker(component, layout()), component.stopSignal, component.stopGraceMs);
+}
+
 /** Stops the stack and deletes its data (topics, databases); downloads are kept. */
 export async function reset(): Promise<void> {
   await down();

@@ -5,8 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type mysql from 'mysql2/promise';
-import type pg from 'pg';
-import { connectMariadb, connectPostgres } from '../../infra/local/erp/connect.ts';
+import pg from 'pg';
+import { connectMariadb, defaultSettings } from '../../infra/local/erp/connect.ts';
 import { offerTopicOf } from '../../streams/processors/offers/channel-config.ts';
 import type { Offer } from '../../streams/processors/offers/offer.ts';
 import { contentHashHeader } from '../../streams/processors/offers/offers-processor.ts';
@@ -28,7 +28,8 @@ const pick = <T>(items: readonly T[]): T => items[random(items.length)] as T;
 export interface ErpFaultRun {
   readonly prefix: string;
   readonly skus: readonly string[];
-  readonly erp: pg.Client;
+  /** A pool, so the run goes on after the ERP PostgreSQL restarts (a query during it fails). */
+  readonly erp: pg.Pool;
   readonly wms: mysql.Connection;
   /** Inserts the run's products with stock and prices in both databases. */
   insertProducts(): Promise<void>;
@@ -60,7 +61,9 @@ export async function startErpFaultRun(tag: string, products: number): Promise<E
   const prefix = `${tag}-${randomUUID().slice(0, 6).toUpperCase()}`;
   const skus = Array.from({ length: products }, (_, i) => `${prefix}-${String(i).padStart(4, '0')}`);
   const like = `${prefix}-%`;
-  const erp = await connectPostgres();
+  const erp = new pg.Pool({ ...defaultSettings('postgres'), max: 2, connectionTimeoutMillis: 5000 });
+  // An idle connection ended by a server restart must not crash the test; the next query reconnects.
+  erp.on('error', () => undefined);
   const wms = await connectMariadb();
   const ours = (key: string | null): key is string => key !== null && key.startsWith(`${prefix}-`);
 
@@ -71,22 +74,24 @@ export async function startErpFaultRun(tag: string, products: number): Promise<E
     wms,
 
     async insertProducts() {
-      await erp.query('BEGIN');
-      await erp.query(
+      const tx = await erp.connect();
+      await tx.query('BEGIN');
+      await tx.query(
         `INSERT INTO erp.product (sku, name, ean, brand, category) SELECT s, 'Lamp 0', '4006381333931', 'Lumo', 'Home' FROM unnest($1::text[]) s`,
         [skus],
       );
-      await erp.query(
+      await tx.query(
         `INSERT INTO erp.stock_level (sku, warehouse_code, on_hand, reserved)
            SELECT s, w, 10, 0 FROM unnest($1::text[]) s, unnest(ARRAY['WH-MAIN', 'WH-SOUTH']) w`,
         [skus],
       );
-      await erp.query(
+      await tx.query(
         `INSERT INTO erp.price (sku, price_list_code, amount)
            SELECT s, l, 10.00 FROM unnest($1::text[]) s, unnest(ARRAY['B2C-EUR', 'B2B-EUR', 'MKT-EUR']) l`,
         [skus],
       );
-      await erp.query('COMMIT');
+      await tx.query('COMMIT');
+      tx.release();
       await wms.query(`INSERT INTO product (sku, name) VALUES ?`, [skus.map((sku) => [sku, 'Lamp 0'])]);
       await wms.query(`INSERT INTO stock_level (sku, warehouse_code, on_hand, reserved) VALUES ?`, [
         skus.map((sku) => [sku, 'WH-3PL', 10, 0]),
