@@ -89,6 +89,17 @@ describe('deliverRecords: the ops database away', () => {
     assert.deepEqual(changes, [true, false]);
   });
 
+  it('says the ops database is back only when a query reached it, not after each call the outage failed', async () => {
+    const changes: boolean[] = [];
+    const h = harness((batch, call) => {
+      if (call <= 3) throw away();
+      return delivered(batch);
+    });
+    await h.run([rec('A')], { opsOutage: (down) => changes.push(down) });
+    assert.deepEqual(h.statuses().at(-1), 'A:DELIVERED:4');
+    assert.deepEqual(changes, [true, false], 'down once, back once');
+  });
+
   it('does not excuse a defect in the holdings: the batch fails instead of being retried as a record fault', async () => {
     const defect = Object.assign(new Error('relation "channel_holding" does not exist'), { code: '42P01' });
     const h = harness(delivered, { recordFailure: () => defect });
