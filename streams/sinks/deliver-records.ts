@@ -203,17 +203,22 @@ async function deliverChunk(
       );
     }
     // Held first: a crash between the two re-sends nothing that was delivered. An ops outage here
-    // waits: the records are delivered, and say so only once the holdings know it.
-    const lost = await ops.waitFor('channel holdings', () =>
-      deps.holdings.record(
-        outcome.delivered.map((record) => ({
-          key: record.key,
-          contentHash: record.contentHash,
-          revision: revisionOf(record),
-        })),
-        deps.partitionEnd,
-      ),
-    );
+    // waits: the records are delivered, and say so only once the holdings know it. With nothing
+    // delivered there is nothing to write, and no query: that must not pass for the database
+    // answering again while an outage failed the call.
+    const lost =
+      outcome.delivered.length === 0
+        ? []
+        : await ops.waitFor('channel holdings', () =>
+            deps.holdings.record(
+              outcome.delivered.map((record) => ({
+                key: record.key,
+                contentHash: record.contentHash,
+                revision: revisionOf(record),
+              })),
+              deps.partitionEnd,
+            ),
+          );
     let fates = outcome.fates;
     if (lost.length > 0) {
       // A newer record of these keys was delivered meanwhile (by the replica that took the
