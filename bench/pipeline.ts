@@ -34,7 +34,7 @@ import { median, percentile } from './stats.ts';
 import { topicRecords } from './topic-records.ts';
 import { groupCaughtUp } from '../test/helpers/group-offsets.ts';
 import { figuresText, roleFigures, scrape } from './role-metrics.ts';
-import { canonicalTopics } from '../streams/processors/canonical.ts';
+import { canonicalTopics } from '../streams/contracts/canonical.ts';
 import { familyRepartitionTopic } from '../streams/processors/offers/offers-processor.ts';
 
 const repoRoot = new URL('..', import.meta.url).pathname;

@@ -32,7 +32,7 @@ import {
   startWebhookReceiver,
   type WebhookReceiver,
 } from '../infra/simulators/webhook-receiver/webhook-receiver.ts';
-import { offerTopicOf } from '../streams/processors/offers/channel-config.ts';
+import { offerTopicOf } from '../streams/contracts/topics.ts';
 import type { RegisterEntry } from '../streams/sinks/register-entry.ts';
 import { sinkGroupOf } from '../streams/sinks/sink-worker.ts';
 import { tailRegister, type RegisterTail } from './sink-register.ts';

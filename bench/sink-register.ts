@@ -8,7 +8,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
 import { avroReader, schemaRegistry } from '../streams/runtime/codec/avro-codec.ts';
-import { registerTopicSpec } from '../streams/roles/sink-role.ts';
+import { registerIndexTopology } from '../streams/sinks/sink-topology.ts';
+import { topicSpecsOf } from '../streams/topology/topic-specs.ts';
 import { ensureTopics } from '../streams/runtime/kafka/topics.ts';
 import { registerTopic, type RegisterEntry } from '../streams/sinks/register-entry.ts';
 
@@ -34,7 +35,7 @@ export async function tailRegister(options: RegisterTailOptions): Promise<Regist
   try {
     // On a fresh stack no sink has created the register yet; made as the sink role makes it
     // (with the config's default of 4 partitions).
-    await ensureTopics(admin, [registerTopicSpec(4)]);
+    await ensureTopics(admin, topicSpecsOf([registerIndexTopology], { sources: [], channels: [] }, 4));
     ends = (await admin.fetchTopicOffsets(registerTopic)).map(({ partition, high }) => ({
       partition,
       offset: high,

@@ -42,7 +42,8 @@ import {
   type RequestLogEntry,
   type SimulatorStats,
 } from '../infra/simulators/magento/magento-simulator.ts';
-import { dlqTopicOf, sinkGroupOf } from '../streams/sinks/sink-worker.ts';
+import { channelDlqTopicOf as dlqTopicOf } from '../streams/contracts/topics.ts';
+import { sinkGroupOf } from '../streams/sinks/sink-worker.ts';
 import type { RegisterEntry } from '../streams/sinks/register-entry.ts';
 import { OfferWriter, testChannel, testOffer } from '../test/helpers/sink-channel.ts';
 import { tailRegister } from './sink-register.ts';

@@ -7,6 +7,7 @@
  * tables change, so a quiet heartbeat topic means the task reads nothing, whatever Connect's status
  * says (a task waiting for a replication slot, or for a delayed group rebalance, reports RUNNING).
  */
+import { heartbeatTopicOf as defaultHeartbeatTopicOf } from '../contracts/topics.ts';
 
 export interface ReplicationSlotConfig {
   /** The slot's name (the connector's `slot.name`). */
@@ -103,6 +104,6 @@ export function checkCdc(cdc: CdcConfig | undefined): string[] {
   return problems;
 }
 
-/** The topic Debezium writes its heartbeats to (its `topic.heartbeat.prefix` is `__debezium-heartbeat`). */
+/** The topic Debezium writes the connector's heartbeats to: its own, or the declared default. */
 export const heartbeatTopicOf = (connector: WatchedConnector): string =>
-  connector.heartbeatTopic ?? `__debezium-heartbeat.${connector.topicPrefix}`;
+  connector.heartbeatTopic ?? defaultHeartbeatTopicOf(connector.topicPrefix);

@@ -3,7 +3,8 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { Counter } from 'prom-client';
 import type { SynclineConfig } from '../config/syncline-config.ts';
-import { avroReader, schemaRegistry } from '../runtime/codec/avro-codec.ts';
+import { registerTopic } from '../contracts/register-entry.ts';
+import { schemaRegistry } from '../runtime/codec/avro-codec.ts';
 import { SynclineError } from '../runtime/errors.ts';
 import { kafkaClient } from '../runtime/kafka/kafka-client.ts';
 import { ensureTopics } from '../runtime/kafka/topics.ts';
@@ -11,7 +12,10 @@ import type { RoleReadiness } from '../runtime/readiness.ts';
 import { openOpsDatabase } from '../sinks/ops/ops-database.ts';
 import { runRegisterIndex } from '../sinks/register-index.ts';
 import type { Started } from './run-role.ts';
-import { registerTopicSpec } from './sink-role.ts';
+import { registerIndexTopology } from '../sinks/sink-topology.ts';
+import { declaredCodecs } from '../topology/declared-codecs.ts';
+import { registryCodecs } from '../topology/registry-codecs.ts';
+import { topicSpecsOf } from '../topology/topic-specs.ts';
 
 export interface RegisterIndexRoleOptions {
   readonly config: SynclineConfig;
@@ -29,12 +33,17 @@ export async function startRegisterIndexRole(options: RegisterIndexRoleOptions):
   try {
     await ensureTopics(
       admin,
-      [registerTopicSpec(config.processing.partitions)],
+      topicSpecsOf([registerIndexTopology], config, config.processing.partitions),
       config.processing.replicationFactor,
     );
   } finally {
     await admin.disconnect();
   }
+  const codecs = await declaredCodecs(
+    registerIndexTopology,
+    config,
+    registryCodecs(schemaRegistry(config.schemaRegistry.url)),
+  );
   const pool = await openOpsDatabase(config.ops.databaseUrl, 2);
   const indexed = new Counter({
     name: 'syncline_register_indexed_total',
@@ -44,7 +53,7 @@ export async function startRegisterIndexRole(options: RegisterIndexRoleOptions):
   try {
     const running = await runRegisterIndex({
       kafka,
-      codec: avroReader(schemaRegistry(config.schemaRegistry.url)),
+      codec: codecs.input(registerTopic),
       ops: pool,
       retentionDays: config.ops.registerRetentionDays,
       logger,

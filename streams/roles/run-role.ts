@@ -9,7 +9,6 @@ import type { Logger } from 'pino';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { startMetricsServer } from '../admin/metrics-server.ts';
 import type { RoleName, SynclineConfig } from '../config/syncline-config.ts';
-import { skuOfKey } from '../processors/canonical.ts';
 import { schemaRegistry } from '../runtime/codec/avro-codec.ts';
 import { whenRegistryAnswers } from '../runtime/codec/registry-wait.ts';
 import { runProcessor } from '../runtime/eos/processing-loop.ts';
@@ -18,6 +17,10 @@ import { partitionerBy } from '../runtime/kafka/partitioner-by.ts';
 import { ensureTopics } from '../runtime/kafka/topics.ts';
 import { engineMetrics } from '../runtime/metrics.ts';
 import { RoleReadiness } from '../runtime/readiness.ts';
+import { declaredCodecs } from '../topology/declared-codecs.ts';
+import { partitionKeysOf } from '../topology/partition-keys.ts';
+import { registryCodecs } from '../topology/registry-codecs.ts';
+import { topicSpecsOf } from '../topology/topic-specs.ts';
 import { startCdcWatch } from './cdc-watch.ts';
 import { ingestWithReplayDrops } from './ingest-replay-drops.ts';
 import { ingestRole } from './ingest-role.ts';
@@ -129,17 +132,21 @@ async function startProcessorRole(
   const admin = kafka.admin();
   await admin.connect();
   try {
-    await ensureTopics(admin, role.topics, config.processing.replicationFactor);
+    await ensureTopics(
+      admin,
+      topicSpecsOf([role.topology], config, config.processing.partitions),
+      config.processing.replicationFactor,
+    );
   } finally {
     await admin.disconnect();
   }
   const codecs = await whenRegistryAnswers(
-    () => role.codecs(schemaRegistry(config.schemaRegistry.url)),
+    () => declaredCodecs(role.topology, config, registryCodecs(schemaRegistry(config.schemaRegistry.url))),
     logger,
   );
   const running = await runProcessor({
     kafka,
-    groupId: `syncline-${options.role}`,
+    groupId: role.topology.group,
     // Ingest's replay drops are counted and logged here, on the role's side: the processor is pure.
     processor:
       options.role === 'ingest'
@@ -151,8 +158,8 @@ async function startProcessorRole(
     stateDir: config.processing.stateDir,
     metrics: engineMetrics(registry),
     logger,
-    // Every key syncline writes starts with the SKU (or family SKU): partition by that part only.
-    createPartitioner: partitionerBy(skuOfKey),
+    // As each topic declares: co-partitioned topics by the key's SKU (or family SKU) part only.
+    createPartitioner: partitionerBy(partitionKeysOf(role.topology, config)),
     commitIntervalMs: config.processing.commitIntervalMs,
     maxWaitTimeMs: config.processing.maxWaitTimeMs,
     exactlyOnce: config.processing.exactlyOnce,

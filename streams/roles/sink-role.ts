@@ -3,14 +3,12 @@
  * those named with --channel), sharing one Kafka client, one register writer and one ops database
  * pool. Topics it reads or writes are created when missing, the register schema is registered.
  */
-import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { SynclineConfig } from '../config/syncline-config.ts';
-import { offerTopicOf } from '../processors/offers/channel-config.ts';
-import { avroCodecFor, avroReader, schemaRegistry } from '../runtime/codec/avro-codec.ts';
+import { offerTopicOf } from '../contracts/topics.ts';
+import { schemaRegistry } from '../runtime/codec/avro-codec.ts';
 import { whenRegistryAnswers } from '../runtime/codec/registry-wait.ts';
-import { jsonCodec } from '../runtime/codec/topic-codec.ts';
 import { SynclineError } from '../runtime/errors.ts';
 import { kafkaClient } from '../runtime/kafka/kafka-client.ts';
 import { ensureTopics } from '../runtime/kafka/topics.ts';
@@ -19,12 +17,13 @@ import { openRecordWriter } from '../runtime/sink/record-writer.ts';
 import { adapterFactories } from '../sinks/adapter-registry.ts';
 import { expireDelistedHoldings } from '../sinks/ops/delisted-holdings-expiry.ts';
 import { openOpsDatabase } from '../sinks/ops/ops-database.ts';
-import { registerTopic } from '../sinks/register-entry.ts';
 import { checkSinks } from '../sinks/sink-config.ts';
 import { sinkMetrics } from '../sinks/sink-metrics.ts';
-import { dlqTopicOf, runChannelSink } from '../sinks/sink-worker.ts';
-import { dlqTopicConfigs } from './role.ts';
-import { schemasDir } from './schemas-dir.ts';
+import { runChannelSink } from '../sinks/sink-worker.ts';
+import { channelSinkTopology } from '../sinks/sink-topology.ts';
+import { declaredCodecs } from '../topology/declared-codecs.ts';
+import { registryCodecs } from '../topology/registry-codecs.ts';
+import { topicSpecsOf } from '../topology/topic-specs.ts';
 import type { Started } from './run-role.ts';
 
 export interface SinkRoleOptions {
@@ -33,14 +32,6 @@ export interface SinkRoleOptions {
   readonly registry: Registry;
   readonly channels?: readonly string[];
 }
-
-/** The register keeps a month of outcomes in Kafka; the ops index keeps its own retention. */
-export const registerTopicSpec = (partitions: number) => ({
-  name: registerTopic,
-  partitions,
-  compacted: false,
-  configs: dlqTopicConfigs,
-});
 
 export async function startSinkRole(options: SinkRoleOptions): Promise<Started> {
   const { config, logger } = options;
@@ -66,36 +57,26 @@ export async function startSinkRole(options: SinkRoleOptions): Promise<Started> 
   if (!ops) throw new SynclineError('SINK_SETUP', 'ops.databaseUrl is required to run sinks');
 
   const kafka = kafkaClient({ ...config.kafka, clientId: `${config.kafka.clientId}-sink` }, logger);
-  const { partitions } = config.processing;
+  // The topics of the channels this process delivers, as the sink's declaration names them.
+  const delivering = { ...config, channels };
   const admin = kafka.admin();
   await admin.connect();
   try {
     await ensureTopics(
       admin,
-      [
-        ...channels.map((c) => ({ name: offerTopicOf(c.id), partitions, compacted: true })),
-        ...channels.map((c) => ({
-          name: dlqTopicOf(c.id),
-          partitions,
-          compacted: false,
-          configs: dlqTopicConfigs,
-        })),
-        registerTopicSpec(partitions),
-      ],
+      topicSpecsOf([channelSinkTopology], delivering, config.processing.partitions),
       config.processing.replicationFactor,
     );
   } finally {
     await admin.disconnect();
   }
   const registry = schemaRegistry(config.schemaRegistry.url);
-  const registerCodec = await whenRegistryAnswers(
-    () => avroCodecFor(registry, registerTopic, join(schemasDir, 'sync.register.v1.avsc')),
+  const codecs = await whenRegistryAnswers(
+    () => declaredCodecs(channelSinkTopology, delivering, registryCodecs(registry)),
     logger,
   );
   const pool = await openOpsDatabase(ops.databaseUrl, 2 + channels.length * 2);
-  const writer = await openRecordWriter(kafka, (topic) =>
-    topic === registerTopic ? registerCodec : jsonCodec,
-  );
+  const writer = await openRecordWriter(kafka, (topic) => codecs.output(topic));
   const metrics = sinkMetrics(options.registry);
   const expiry = expireDelistedHoldings({
     pool,
@@ -116,7 +97,7 @@ export async function startSinkRole(options: SinkRoleOptions): Promise<Started> 
           topic: offerTopicOf(channel.id),
           sink,
           adapter,
-          offerCodec: avroReader(registry),
+          offerCodec: codecs.input(offerTopicOf(channel.id)),
           writer,
           ops: pool,
           metrics,

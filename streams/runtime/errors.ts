@@ -14,6 +14,7 @@ export type SynclineErrorCode =
   | 'OFFSETS_UNSETTLED'
   | 'STATE_STORE'
   | 'TOPIC_SETUP'
+  | 'TOPIC_UNDECLARED'
   | 'PORT_TAKEN'
   | 'OPS_DATABASE'
   | 'SINK_SETUP'

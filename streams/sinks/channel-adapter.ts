@@ -10,7 +10,7 @@
  * then `deliver` any number of times, one call at a time, then `close`.
  */
 import type { Logger } from 'pino';
-import type { Offer } from '../processors/offers/offer.ts';
+import type { Offer } from '../contracts/channel-offer.ts';
 
 /** One record of `channel.<id>.offer.v1` to make true at the channel. */
 export interface Delivery {

@@ -1,50 +1,23 @@
 /**
- * One entry of the sync register (`sync.register.v1`): the fate of one channel record at one
- * attempt, with the channel's own words, a sentence for an operator, the record's lineage back to
- * the ERP row and the latency from the ERP commit; or a change of the whole channel (it refuses
- * every call, it accepts again). Mirrors schemas/sync.register.v1.avsc.
+ * How a sink fills the sync register: one entry per fate of a channel record at one attempt, with
+ * the channel's own words and a sentence for an operator, or per change of the whole channel (it
+ * refuses every call, it accepts again). The entry itself is a contract
+ * (streams/contracts/register-entry.ts), re-exported here for the sink's callers.
  */
-import type { Offer } from '../processors/offers/offer.ts';
+import type { Offer } from '../contracts/channel-offer.ts';
+import { channelWideKey, type RegisterEntry, type SyncStatus } from '../contracts/register-entry.ts';
+import { channelDlqTopicOf } from '../contracts/topics.ts';
 import type { Refusal } from './channel-refusal.ts';
 import { lineageHeaderNames } from '../runtime/lineage-headers.ts';
 
-export const registerTopic = 'sync.register.v1';
-
-export type SyncStatus = 'DELIVERED' | 'UNCHANGED' | 'SUPERSEDED' | 'FAILED_WILL_RETRY' | 'PARKED';
-/** The statuses of a channel-wide entry (scope CHANNEL). */
-export type ChannelStatus = 'CHANNEL_REFUSED' | 'CHANNEL_RESUMED';
-/** The key of a channel-wide entry: every key of the channel. */
-export const channelWideKey = '*';
-
-export interface RegisterEntry {
-  readonly channel: string;
-  readonly key: string;
-  readonly status: SyncStatus | ChannelStatus;
-  readonly operation: 'UPSERT' | 'DELIST';
-  readonly contentHash: string;
-  readonly attempt: number;
-  readonly httpStatus: number | null;
-  readonly errorCode: string | null;
-  readonly channelError: string | null;
-  readonly sentence: string;
-  readonly offerTopic: string;
-  readonly offerPartition: number;
-  /** A Kafka offset: exact as a number below 2^53, which a topic does not reach. */
-  readonly offerOffset: number;
-  readonly erpSource: string | null;
-  readonly erpTable: string | null;
-  readonly erpPosition: string | null;
-  readonly erpTxId: string | null;
-  readonly erpCommitMs: number | null;
-  readonly recordedAtMs: number;
-  readonly latencyMs: number | null;
-  /** RECORD: about one record; CHANNEL: about the whole channel (key `*`). */
-  readonly scope: 'RECORD' | 'CHANNEL';
-  /** CHANNEL_REFUSED: how often the channel is probed meanwhile. */
-  readonly probeIntervalMs: number | null;
-  /** CHANNEL_RESUMED: how long delivery was paused. */
-  readonly pausedMs: number | null;
-}
+export {
+  channelWideKey,
+  registerKeyOf,
+  registerTopic,
+  type ChannelStatus,
+  type RegisterEntry,
+  type SyncStatus,
+} from '../contracts/register-entry.ts';
 
 /** A channel record as the sink saw it: where it was, what it asks, where it came from. */
 export interface SinkRecord {
@@ -86,7 +59,7 @@ export function sentenceFor(channel: string, record: SinkRecord, fate: Fate): st
     case 'FAILED_WILL_RETRY':
       return `Channel ${channel} could not take ${what} on attempt ${fate.attempt}${status}${said}; it will be sent again.`;
     case 'PARKED':
-      return `Channel ${channel} refused ${what}${status}${said}. It is parked in channel.${channel}.dlq.v1 until the data is fixed or it is resent.`;
+      return `Channel ${channel} refused ${what}${status}${said}. It is parked in ${channelDlqTopicOf(channel)} until the data is fixed or it is resent.`;
   }
 }
 

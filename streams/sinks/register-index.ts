@@ -11,8 +11,9 @@ import type { TopicCodec } from '../runtime/codec/topic-codec.ts';
 import type { ConsumerReadiness } from '../runtime/readiness.ts';
 import { consumeInBatches, type RunningConsumer } from '../runtime/sink/batch-consumer.ts';
 import { registerTopic, type RegisterEntry } from './register-entry.ts';
+import { registerIndexTopology } from './sink-topology.ts';
 
-export const registerIndexGroup = 'syncline-register-index';
+export const registerIndexGroup = registerIndexTopology.group;
 const retentionEveryMs = 5 * 60_000;
 
 export interface RegisterIndexOptions {

@@ -8,9 +8,9 @@
 import type { Kafka } from 'kafkajs';
 import type pg from 'pg';
 import type { Logger } from 'pino';
-import { contentHash } from '../processors/offers/content-hash.ts';
-import { contentHashHeader } from '../processors/offers/offers-processor.ts';
-import type { Offer } from '../processors/offers/offer.ts';
+import { contentHash, contentHashHeader } from '../contracts/content-hash.ts';
+import { channelDlqTopicOf } from '../contracts/topics.ts';
+import type { Offer } from '../contracts/channel-offer.ts';
 import type { TopicCodec } from '../runtime/codec/topic-codec.ts';
 import { parkedRecord } from '../runtime/eos/parked-record.ts';
 import {
@@ -30,15 +30,16 @@ import {
   channelRegisterEntry,
   channelWideKey,
   registerEntry,
+  registerKeyOf,
   registerTopic,
   type SinkRecord,
 } from './register-entry.ts';
 import { channelRefusalDefaults, type SinkConfig } from './sink-config.ts';
+import { channelSinkTopology } from './sink-topology.ts';
 import type { SinkMetrics } from './sink-metrics.ts';
 
 export { tombstoneHash } from './ops/channel-holdings.ts';
-export const sinkGroupOf = (channel: string) => `syncline-sink-${channel}`;
-export const dlqTopicOf = (channel: string) => `channel.${channel}.dlq.v1`;
+export const sinkGroupOf = (channel: string) => channelSinkTopology.group.replace('<id>', channel);
 
 export interface ChannelSinkOptions {
   readonly kafka: Kafka;
@@ -121,14 +122,14 @@ export async function runChannelSink(options: ChannelSinkOptions): Promise<Runni
     const out: OutgoingRecord[] = [];
     for (const { record, fate } of fates) {
       const entry = registerEntry(channel, record, fate, at);
-      out.push({ topic: registerTopic, key: `${channel}/${record.key}`, value: entry });
+      out.push({ topic: registerTopic, key: registerKeyOf(channel, record.key), value: entry });
       metrics.outcomes.inc({ channel, status: fate.status });
       if (fate.status === 'DELIVERED' && entry.latencyMs !== null) {
         metrics.endToEndSeconds.observe({ channel }, entry.latencyMs / 1000);
       }
       if (fate.status === 'PARKED') {
         out.push({
-          topic: dlqTopicOf(channel),
+          topic: channelDlqTopicOf(channel),
           key: record.key,
           value: parkedRecord(
             `sink.${channel}`,
@@ -185,7 +186,7 @@ export async function runChannelSink(options: ChannelSinkOptions): Promise<Runni
             writer.write([
               {
                 topic: registerTopic,
-                key: `${channel}/${channelWideKey}`,
+                key: registerKeyOf(channel, channelWideKey),
                 value: channelRegisterEntry(channel, change, probeIntervalMs),
               },
             ]),

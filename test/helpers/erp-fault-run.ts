@@ -7,9 +7,9 @@ import { randomUUID } from 'node:crypto';
 import type mysql from 'mysql2/promise';
 import pg from 'pg';
 import { connectMariadb, defaultSettings } from '../../infra/local/erp/connect.ts';
-import { offerTopicOf } from '../../streams/processors/offers/channel-config.ts';
-import type { Offer } from '../../streams/processors/offers/offer.ts';
-import { contentHashHeader } from '../../streams/processors/offers/offers-processor.ts';
+import { offerTopicOf } from '../../streams/contracts/topics.ts';
+import type { Offer } from '../../streams/contracts/channel-offer.ts';
+import { contentHashHeader } from '../../streams/contracts/content-hash.ts';
 import type { TailRecord } from './topic-tail.ts';
 
 export const channels = ['webshop', 'b2b-portal', 'marketplace'] as const;

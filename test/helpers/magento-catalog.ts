@@ -3,7 +3,7 @@
  * and compares it with what a channel topic says it should hold.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Offer } from '../../streams/processors/offers/offer.ts';
+import type { Offer } from '../../streams/contracts/channel-offer.ts';
 
 export interface MagentoView {
   readonly name: string;

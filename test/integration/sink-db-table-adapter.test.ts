@@ -10,7 +10,7 @@ import pg from 'pg';
 import pino from 'pino';
 import { ensurePortalSchema } from '../../infra/local/portal/portal-schema.ts';
 import { portalPostgres, postgresUrl } from '../../infra/local/stack-config.ts';
-import type { Offer } from '../../streams/processors/offers/offer.ts';
+import type { Offer } from '../../streams/contracts/channel-offer.ts';
 import { validateConfig } from '../../streams/runtime/config/validate-config.ts';
 import { SynclineError } from '../../streams/runtime/errors.ts';
 import { dbTableAdapter, type DbTableSettings } from '../../streams/sinks/adapters/db-table/index.ts';

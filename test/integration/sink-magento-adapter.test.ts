@@ -10,7 +10,7 @@ import {
   startMagentoSimulator,
   type MagentoSimulator,
 } from '../../infra/simulators/magento/magento-simulator.ts';
-import type { Offer, OfferVariant } from '../../streams/processors/offers/offer.ts';
+import type { Offer, OfferVariant } from '../../streams/contracts/channel-offer.ts';
 import { validateConfig } from '../../streams/runtime/config/validate-config.ts';
 import { SynclineError } from '../../streams/runtime/errors.ts';
 import {

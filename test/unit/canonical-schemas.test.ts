@@ -7,7 +7,7 @@ import {
   type Price,
   type Product,
   type StockLevel,
-} from '../../streams/processors/canonical.ts';
+} from '../../streams/contracts/canonical.ts';
 
 const schemaOf = (topic: string): avsc.Schema =>
   JSON.parse(readFileSync(new URL(`../../schemas/${topic}.avsc`, import.meta.url), 'utf8')) as avsc.Schema;

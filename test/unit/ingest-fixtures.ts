@@ -4,7 +4,7 @@
  * the JsonConverter, schemas disabled, `decimal.handling.mode=string`.
  */
 import assert from 'node:assert/strict';
-import type { CanonicalRecord } from '../../streams/processors/canonical.ts';
+import type { CanonicalRecord } from '../../streams/contracts/canonical.ts';
 import type { IngestConfig, IngestOutcome } from '../../streams/processors/ingest/index.ts';
 
 export function recordsOf(outcome: IngestOutcome): readonly CanonicalRecord[] {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { stockKey } from '../../streams/processors/canonical.ts';
+import { stockKey } from '../../streams/contracts/canonical.ts';
 import type { IngestConfig } from '../../streams/processors/ingest/index.ts';
 import {
   ingestDlqTopic,

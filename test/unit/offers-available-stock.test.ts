@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { StockLevel } from '../../streams/processors/canonical.ts';
+import type { StockLevel } from '../../streams/contracts/canonical.ts';
 import { availableStock, warehouseFreeStock } from '../../streams/processors/offers/available-stock.ts';
 import { skuOffers } from '../../streams/processors/offers/index.ts';
 import { channel, offerOf, price, product, skuState, stock } from './offers-fixtures.ts';

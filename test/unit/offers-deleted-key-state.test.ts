@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 import { loadSynclineConfig } from '../../streams/config/syncline-config.ts';
-import { canonicalTopics, priceKey, productKey, stockKey } from '../../streams/processors/canonical.ts';
+import { canonicalTopics, priceKey, productKey, stockKey } from '../../streams/contracts/canonical.ts';
 import type { OffersConfig } from '../../streams/processors/offers/index.ts';
 import type { OfferOutcome } from '../../streams/processors/offers/offer.ts';
 import { familyRepartitionTopic, offersProcessor } from '../../streams/processors/offers/offers-processor.ts';

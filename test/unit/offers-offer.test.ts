@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { priceKey, productKey, stockKey } from '../../streams/processors/canonical.ts';
+import { priceKey, productKey, stockKey } from '../../streams/contracts/canonical.ts';
 import {
   applyCanonical,
   contentHash,

@@ -11,7 +11,7 @@ import {
   type Price,
   type Product,
   type StockLevel,
-} from '../../streams/processors/canonical.ts';
+} from '../../streams/contracts/canonical.ts';
 import {
   contentHash,
   type ChannelConfig,

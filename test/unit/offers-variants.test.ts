@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { productKey, type Product } from '../../streams/processors/canonical.ts';
+import { productKey, type Product } from '../../streams/contracts/canonical.ts';
 import {
   applyCanonical,
   applyToFamily,

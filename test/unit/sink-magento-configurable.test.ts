@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { OfferVariant } from '../../streams/processors/offers/offer.ts';
+import type { OfferVariant } from '../../streams/contracts/channel-offer.ts';
 import { magentoTokens } from '../../streams/sinks/adapters/magento/magento-auth.ts';
 import { configurableOptionsReader } from '../../streams/sinks/adapters/magento/magento-configurable-options.ts';
 import { magentoRest } from '../../streams/sinks/adapters/magento/magento-rest.ts';

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { pino } from 'pino';
-import type { Offer } from '../../streams/processors/offers/offer.ts';
+import type { Offer } from '../../streams/contracts/channel-offer.ts';
 import { magentoTokens } from '../../streams/sinks/adapters/magento/magento-auth.ts';
 import { configurableOptionsReader } from '../../streams/sinks/adapters/magento/magento-configurable-options.ts';
 import { deliverBatch } from '../../streams/sinks/adapters/magento/magento-deliver.ts';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Offer, OfferVariant } from '../../streams/processors/offers/offer.ts';
+import type { Offer, OfferVariant } from '../../streams/contracts/channel-offer.ts';
 import {
   configurableProduct,
   delistProduct,

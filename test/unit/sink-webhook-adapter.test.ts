@@ -11,7 +11,7 @@ import {
   startWebhookReceiver,
   type WebhookReceiver,
 } from '../../infra/simulators/webhook-receiver/webhook-receiver.ts';
-import type { Offer } from '../../streams/processors/offers/offer.ts';
+import type { Offer } from '../../streams/contracts/channel-offer.ts';
 import { validateConfig } from '../../streams/runtime/config/validate-config.ts';
 import { SynclineError } from '../../streams/runtime/errors.ts';
 import {

@@ -3,7 +3,7 @@
  * the channel will show (quantity, price, name, variants) or that it delists the SKU, and how long
  * after the ERP commit the record was in Kafka.
  */
-import type { Offer } from '../../../streams/processors/offers/offer.ts';
+import type { Offer } from '../../../streams/contracts/channel-offer.ts';
 import { lineageHeaderNames } from '../../../streams/runtime/lineage-headers.ts';
 
 export function describeOffer(

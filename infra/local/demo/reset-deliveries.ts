@@ -5,7 +5,7 @@
  * operator's "resync" of a channel, done here while no sink runs.
  */
 import type { Admin } from 'kafkajs';
-import { offerTopicOf } from '../../../streams/processors/offers/channel-config.ts';
+import { offerTopicOf } from '../../../streams/contracts/topics.ts';
 import { openOpsDatabase } from '../../../streams/sinks/ops/ops-database.ts';
 import { sinkGroupOf } from '../../../streams/sinks/sink-worker.ts';
 import { opsPostgres, postgresUrl } from '../stack-config.ts';

@@ -2,7 +2,7 @@
  * The webhook body as the receiver accepts it: `{ channel, deliveries: [{ key, contentHash, offer }] }`.
  * Only the envelope is checked; the offer is stored as sent (a real receiver would map it).
  */
-import type { Offer } from '../../../streams/processors/offers/offer.ts';
+import type { Offer } from '../../../streams/contracts/channel-offer.ts';
 import type { WebhookDelivery, WebhookPayload } from '../../../streams/sinks/adapters/webhook/index.ts';
 
 const isObject = (value: unknown): value is Record<string, unknown> =>

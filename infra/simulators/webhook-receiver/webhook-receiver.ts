@@ -21,7 +21,7 @@ import { createHash } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Fastify from 'fastify';
-import type { Offer } from '../../../streams/processors/offers/offer.ts';
+import type { Offer } from '../../../streams/contracts/channel-offer.ts';
 import {
   verifyWebhookSignature,
   type WebhookItemResult,

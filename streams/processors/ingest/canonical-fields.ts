@@ -7,7 +7,7 @@
  * they are canonical.ts's names, except `updatedAt`, which fills `updatedAtMs` (the column holds a
  * time; epoch milliseconds is only how the canonical record carries it).
  */
-import type { CanonicalEntity } from '../canonical.ts';
+import type { CanonicalEntity } from '../../contracts/canonical.ts';
 
 export type FieldKind =
   | 'code' // an identifier: text or an integer, trimmed (char(n) padding), no U+001F

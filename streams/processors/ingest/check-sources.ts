@@ -2,7 +2,7 @@
  * The rules of `sources:` that a JSON Schema cannot state, checked once at start-up after the
  * schema (STYLE habit 4): each problem names its key and how to fix it, all reported together.
  */
-import type { CanonicalEntity } from '../canonical.ts';
+import type { CanonicalEntity } from '../../contracts/canonical.ts';
 import { fieldsOf } from './canonical-fields.ts';
 import { coerce } from './column-values.ts';
 import type { ConfigValue, SourceConfig, TableMapping } from './source-config.ts';

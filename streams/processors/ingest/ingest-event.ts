@@ -18,7 +18,7 @@
  *    deleted one by one from here. The operator resyncs the source.
  *  - `m` (logical decoding message), heartbeats, transaction metadata, unmapped tables: ignored.
  */
-import type { CanonicalEntity, CanonicalRecord, Lineage, ParkReason } from '../canonical.ts';
+import type { CanonicalEntity, CanonicalRecord, Lineage, ParkReason } from '../../contracts/canonical.ts';
 import {
   readCdcRecord,
   type CdcPayload,

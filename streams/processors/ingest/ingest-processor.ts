@@ -19,17 +19,17 @@ import { createHash } from 'node:crypto';
 import { lineageHeaders } from '../../runtime/lineage-headers.ts';
 import { deletedKeyExpiry } from '../../runtime/state/deleted-key-expiry.ts';
 import type { Emission, InputRecord, ProcessContext, Processor } from '../../runtime/processor.ts';
-import { canonicalTopics, type CanonicalRecord } from '../canonical.ts';
+import { canonicalTopics, type CanonicalRecord } from '../../contracts/canonical.ts';
+import { topicNamesOfAll } from '../../contracts/topology-nodes.ts';
+import { topicNameOf } from '../../contracts/topics.ts';
 import { readCdcRecord, type ChangeEvent } from './debezium-envelope.ts';
 import { ingestRead } from './ingest-event.ts';
+import { ingestTopology, positionsExpiryPrefix, positionsTable } from './ingest-topology.ts';
 import { routeTopic } from './route-topic.ts';
 import { decideReplay, positionOf, type SourcePosition } from './source-position.ts';
 import type { IngestConfig } from './source-config.ts';
 
-export const ingestDlqTopic = 'syncline.ingest.dlq.v1';
-
-/** State table: `<cdc topic>\u001f<cdc key>` -> the last SourcePosition let through. */
-const positionsTable = 'positions';
+export const ingestDlqTopic = topicNameOf('ingestDlq');
 
 /**
  * How long a deleted CDC key's position is kept: longer than any replay Debezium can make of its
@@ -44,9 +44,7 @@ export interface IngestOptions {
 
 /** Every CDC topic the config maps: `<topicPrefix>.<schema-or-db>.<table>`. */
 export function ingestInputTopics(config: IngestConfig): string[] {
-  return config.sources.flatMap((source) =>
-    Object.keys(source.tables).map((table) => `${source.topicPrefix}.${table}`),
-  );
+  return topicNamesOfAll(ingestTopology.reads, { sources: config.sources, channels: [] });
 }
 
 function toOutput(record: CanonicalRecord): Emission {
@@ -89,7 +87,7 @@ export interface IngestProcessor extends Processor {
 export function ingestProcessor(config: IngestConfig, options: IngestOptions = {}): IngestProcessor {
   const signature = createHash('sha256').update(JSON.stringify(config.sources)).digest('hex').slice(0, 16);
   const deleted = deletedKeyExpiry({
-    prefix: 'positions-expiry',
+    prefix: positionsExpiryPrefix,
     tables: [positionsTable],
     graceMs: options.deletedKeyGraceMs ?? defaultDeletedKeyGraceMs,
   });

@@ -11,7 +11,7 @@ import {
   type Price,
   type Product,
   type StockLevel,
-} from '../canonical.ts';
+} from '../../contracts/canonical.ts';
 import { fieldsOf, identityFieldsOf, type FieldKind, type KindValue } from './canonical-fields.ts';
 import { coerce } from './column-values.ts';
 import type { Row } from './debezium-envelope.ts';

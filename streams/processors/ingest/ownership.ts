@@ -3,7 +3,7 @@
  * declares the entities, warehouses and price lists it owns, and a record for anything else is
  * parked, deletes included, so that a 3PL's WMS cannot overwrite or delete the ERP's rows.
  */
-import type { CanonicalEntity } from '../canonical.ts';
+import type { CanonicalEntity } from '../../contracts/canonical.ts';
 import type { Identity } from './map-row.ts';
 import type { SourceConfig } from './source-config.ts';
 

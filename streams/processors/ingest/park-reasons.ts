@@ -3,7 +3,7 @@
  * sentence names the record (topic and CDC key) and says what is wrong and, where it helps, what
  * to change.
  */
-import type { ParkReason } from '../canonical.ts';
+import type { ParkReason } from '../../contracts/canonical.ts';
 
 export type IngestParkCode =
   /** Not JSON, not a Debezium envelope, or an envelope without what every event carries. */

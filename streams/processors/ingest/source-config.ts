@@ -11,7 +11,7 @@
  *   5. the field's built-in default (`attributes: {}`, `reserved: 0`), else null when optional,
  *      else the record is parked (MISSING_FIELD).
  */
-import type { CanonicalEntity } from '../canonical.ts';
+import type { CanonicalEntity } from '../../contracts/canonical.ts';
 import { entityFields, type FieldOf } from './canonical-fields.ts';
 
 /** A value written in the config; coerced like a column value of the field's kind. */

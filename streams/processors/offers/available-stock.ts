@@ -13,7 +13,7 @@
  * A warehouse without a stock row counts 0 (the row may simply not have arrived yet, or the SKU is
  * not stocked there). Rows of warehouses the channel does not sell from are ignored.
  */
-import type { StockLevel } from '../canonical.ts';
+import type { StockLevel } from '../../contracts/canonical.ts';
 import type { ChannelConfig } from './channel-config.ts';
 
 /** What one warehouse contributes: its free stock, never below 0. */

@@ -19,6 +19,7 @@
  *       variants: flat
  */
 import type { SourceConfig } from '../ingest/source-config.ts';
+import { offerTopicOf } from '../../contracts/topics.ts';
 
 export type ChannelKind = 'magento' | 'shopify' | 'allegro' | 'generic';
 
@@ -79,9 +80,6 @@ export interface ChannelConfig {
 export interface OffersConfig {
   readonly channels: readonly ChannelConfig[];
 }
-
-/** The compacted topic a channel's offers go to, keyed by SKU (ARCHITECTURE: channel topics). */
-export const offerTopicOf = (channelId: string): string => `channel.${channelId}.offer.v1`;
 
 const code = { type: 'string', minLength: 1 } as const;
 const codeList = { type: 'array', minItems: 1, uniqueItems: true, items: code } as const;

@@ -3,7 +3,7 @@
  * on the channel (issue 3): it may have been offered before the product or the filter changed, and
  * the channel must delist it.
  */
-import type { Product } from '../canonical.ts';
+import type { Product } from '../../contracts/canonical.ts';
 import type { ChannelFilters } from './channel-config.ts';
 
 /** Why a product is not offered on a channel; the engine counts these. */

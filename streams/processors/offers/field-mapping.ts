@@ -5,7 +5,7 @@
  * canonical ones; a source without a value maps to null, so the channel view says "none" instead of
  * dropping the key, and a value that appears later changes the hash.
  */
-import type { Product } from '../canonical.ts';
+import type { Product } from '../../contracts/canonical.ts';
 import { mappableFields, type MappableField } from './channel-config.ts';
 
 const attributePrefix = 'attributes.';

@@ -31,7 +31,6 @@
 export {
   channelsJsonSchema,
   checkChannels,
-  offerTopicOf,
   type ChannelConfig,
   type ChannelFilters,
   type ChannelKind,
@@ -61,13 +60,12 @@ export {
   familyOffers,
   offersFor,
   skuOffers,
-  type Money,
-  type Offer,
   type OfferOutcome,
   type OfferParkCode,
   type OfferParkReason,
-  type OfferVariant,
   type TombstoneCause,
 } from './offer.ts';
-export { canonicalJson, contentHash } from './content-hash.ts';
+export type { Money, Offer, OfferVariant } from '../../contracts/channel-offer.ts';
+export { canonicalJson, contentHash } from '../../contracts/content-hash.ts';
+export { offerTopicOf } from '../../contracts/topics.ts';
 export { suppress, suppressOutcomes, type LastEmitted, type SuppressDecision } from './suppress.ts';

@@ -11,48 +11,16 @@
  *   - `park`: the product cannot be offered until the ERP is fixed; always with a tombstone of the
  *     same key, so the channel does not keep selling it with stale data.
  */
-import type { ParkReason, Price, Product } from '../canonical.ts';
+import type { ParkReason, Price, Product } from '../../contracts/canonical.ts';
+import type { Money, Offer, OfferVariant } from '../../contracts/channel-offer.ts';
 import { availableStock } from './available-stock.ts';
 import type { ChannelConfig, RequiredField } from './channel-config.ts';
 import { filteredOut, type FilteredOut } from './channel-filters.ts';
-import { contentHash } from './content-hash.ts';
+import { contentHash } from '../../contracts/content-hash.ts';
 import { mapFields } from './field-mapping.ts';
 import { missingFields, missingFieldsSentence } from './required-fields.ts';
 import type { SkuState } from './sku-state.ts';
 import type { FamilyState } from './variants.ts';
-
-/** Money never goes through a float: a decimal as text ("19.90") and its ISO 4217 currency. */
-export interface Money {
-  readonly amount: string;
-  readonly currency: string;
-}
-
-/** A variant inside a grouped offer: what sets it apart from its parent. */
-export interface OfferVariant {
-  readonly sku: string;
-  readonly name: string;
-  readonly ean: string | null;
-  readonly attributes: Readonly<Record<string, string>>;
-  readonly price: Money;
-  readonly quantity: number;
-  readonly fields: Readonly<Record<string, string | null>>;
-}
-
-/** The product's own facts an offer carries as they are (`active` and times stay behind). */
-type OfferedProductField =
-  'sku' | 'parentSku' | 'name' | 'description' | 'ean' | 'brand' | 'category' | 'attributes';
-
-/** The channel view of one SKU (flat) or one family (grouped): the value of `channel.<id>.offer.v1`. */
-export interface Offer extends Pick<Product, OfferedProductField> {
-  readonly channel: string;
-  readonly price: Money;
-  /** Available to sell (available-stock.ts); grouped: the parent's own plus every offered variant's. */
-  readonly quantity: number;
-  /** Grouped mode: the family's offered variants, sorted by SKU; empty otherwise. */
-  readonly variants: readonly OfferVariant[];
-  /** The channel's `fieldMapping`: output name -> value (null = the product has none). */
-  readonly fields: Readonly<Record<string, string | null>>;
-}
 
 export type OfferParkCode =
   /** The product lacks a field the channel requires. */

@@ -23,24 +23,22 @@ import { createHash } from 'node:crypto';
 import { onlyLineage } from '../../runtime/lineage-headers.ts';
 import type { Emission, InputRecord, Parked, Processor } from '../../runtime/processor.ts';
 import type { StateView } from '../../runtime/state/task-state.ts';
-import { canonicalTopics, skuOfKey, type CanonicalEntity } from '../canonical.ts';
-import { offerTopicOf, type ChannelConfig, type OffersConfig } from './channel-config.ts';
+import { canonicalTopics, skuOfKey, type CanonicalEntity } from '../../contracts/canonical.ts';
+import { contentHashHeader } from '../../contracts/content-hash.ts';
+import { topicNamesOfAll } from '../../contracts/topology-nodes.ts';
+import { channelDlqTopicOf, offerTopicOf, topicNameOf } from '../../contracts/topics.ts';
+import type { ChannelConfig, OffersConfig } from './channel-config.ts';
 import { familyOffers, skuOffers, type OfferOutcome } from './offer.ts';
 import { applyCanonical, isEmptySkuState, type CanonicalChange, type SkuState } from './sku-state.ts';
 import { suppressOutcomes } from './suppress.ts';
+import { familyTable, lastTable, offersTopology, parkedTable, skuTable } from './offers-topology.ts';
 import { applyToFamily, familiesTouched, isEmptyFamily, type FamilyState } from './variants.ts';
 
-export const familyRepartitionTopic = 'syncline.offers.family.v1';
+export const familyRepartitionTopic = topicNameOf('offersFamily');
 /** Parks that belong to no channel (a record that could not be decoded or processed). */
-export const offersDlqTopic = 'syncline.offers.dlq.v1';
-export const channelDlqTopicOf = (channelId: string): string => `channel.${channelId}.dlq.v1`;
-/** Header with the offer's content hash: sinks compare it with what the channel already has. */
-export const contentHashHeader = 'syncline.content-hash';
+export const offersDlqTopic = topicNameOf('offersDlq');
+export { channelDlqTopicOf };
 
-const skuTable = 'sku';
-const familyTable = 'family';
-const lastTable = 'last';
-const parkedTable = 'parked';
 const separator = '\u001f';
 
 const entityOfTopic = new Map<string, CanonicalEntity>(
@@ -60,21 +58,17 @@ function byVariants(config: OffersConfig): ChannelsByVariants {
   };
 }
 
+/** What the processor reads under `config`, from its declaration (offers-topology.ts). */
 export function offersInputTopics(config: OffersConfig): string[] {
-  const topics: string[] = Object.values(canonicalTopics);
-  if (byVariants(config).grouped.length > 0) topics.push(familyRepartitionTopic);
-  return topics;
+  return topicNamesOfAll(offersTopology.reads, { sources: [], channels: config.channels });
 }
 
-/** Every topic the processor writes, for the role to create. */
+/** What the processor writes under `config`: its outputs (all compacted) and its dead letters. */
 export function offersOutputTopics(config: OffersConfig): { compacted: string[]; dlq: string[] } {
-  const grouped = byVariants(config).grouped.length > 0;
+  const names = { sources: [], channels: config.channels };
   return {
-    compacted: [
-      ...config.channels.map((channel) => offerTopicOf(channel.id)),
-      ...(grouped ? [familyRepartitionTopic] : []),
-    ],
-    dlq: [...config.channels.map((channel) => channelDlqTopicOf(channel.id)), offersDlqTopic],
+    compacted: topicNamesOfAll(offersTopology.writes, names),
+    dlq: topicNamesOfAll(offersTopology.parks, names),
   };
 }
 

@@ -4,7 +4,7 @@
  * flows again as soon as the ERP fills the field, because the next change of the SKU is decided
  * afresh.
  */
-import type { Price, Product } from '../canonical.ts';
+import type { Price, Product } from '../../contracts/canonical.ts';
 import type { ChannelConfig, RequiredField } from './channel-config.ts';
 
 /** Null, empty and blank text are all "no value": a channel rejects an empty EAN like a missing one. */

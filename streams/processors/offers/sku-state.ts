@@ -7,7 +7,13 @@
  * Each canonical record replaces its row (compacted topics carry whole rows) or, as a tombstone,
  * removes it; applying the same record twice gives the same state, so a replay is harmless.
  */
-import { skuOfKey, type CanonicalRecord, type Price, type Product, type StockLevel } from '../canonical.ts';
+import {
+  skuOfKey,
+  type CanonicalRecord,
+  type Price,
+  type Product,
+  type StockLevel,
+} from '../../contracts/canonical.ts';
 
 export interface SkuState {
   readonly sku: string;

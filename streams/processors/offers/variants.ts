@@ -14,7 +14,7 @@
  * regroup stage keeps a `FamilyState` per family (`applyToFamily`) and asks `familyOffers` for the
  * family's offer. These functions take the family as an input and do not care which stage built it.
  */
-import type { Product } from '../canonical.ts';
+import type { Product } from '../../contracts/canonical.ts';
 import type { SkuState } from './sku-state.ts';
 
 export interface FamilyState {

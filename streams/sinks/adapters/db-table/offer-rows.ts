@@ -3,7 +3,7 @@
  * stays the decimal text of the offer ("19.90"): PostgreSQL parses it straight into numeric, so
  * money never passes through a float.
  */
-import type { Offer } from '../../../processors/offers/offer.ts';
+import type { Offer } from '../../../contracts/channel-offer.ts';
 
 export interface OfferRow {
   readonly sku: string;

@@ -11,7 +11,7 @@
  * design, which this adapter does not change.
  */
 import type { ChannelHttp } from '../../channel-adapter.ts';
-import type { OfferVariant } from '../../../processors/offers/offer.ts';
+import type { OfferVariant } from '../../../contracts/channel-offer.ts';
 import { unexpectedAnswer } from './magento-call-failure.ts';
 import type { ConfigurableOption, CustomAttribute } from './magento-product-payload.ts';
 import type { MagentoRest } from './magento-rest.ts';

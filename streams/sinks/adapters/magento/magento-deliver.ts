@@ -15,7 +15,7 @@
  * parks the whole batch; what was already saved is saved again, which upserts make harmless.
  */
 import type { AdapterContext, Delivery, ItemOutcome } from '../../channel-adapter.ts';
-import type { Offer } from '../../../processors/offers/offer.ts';
+import type { Offer } from '../../../contracts/channel-offer.ts';
 import { saveProductsInBulk } from './magento-bulk-save.ts';
 import type { ConfigurableOptionsReader } from './magento-configurable-options.ts';
 import { delistSku } from './magento-delist.ts';

@@ -10,7 +10,7 @@
  * rejects the family (named in the text) and the parent is not saved with a partial family.
  */
 import type { ChannelHttp } from '../../channel-adapter.ts';
-import type { Offer } from '../../../processors/offers/offer.ts';
+import type { Offer } from '../../../contracts/channel-offer.ts';
 import type { ConfigurableOptionsReader } from './magento-configurable-options.ts';
 import { configurableProduct, variantProduct } from './magento-product-payload.ts';
 import { saveProduct, type SaveResult } from './magento-product-save.ts';

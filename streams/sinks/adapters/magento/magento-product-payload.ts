@@ -14,7 +14,7 @@
  * quantities, so a repeat is harmless). A configurable has no stock of its own in MSI, so a
  * grouped offer's stock is its variants'.
  */
-import type { Offer, OfferVariant } from '../../../processors/offers/offer.ts';
+import type { Offer, OfferVariant } from '../../../contracts/channel-offer.ts';
 import type { MagentoSettings, MappedOfferField } from './magento-settings.ts';
 
 /** catalog_product status (Catalog/Model/Product/Attribute/Source/Status.php). */

@@ -11,7 +11,7 @@
  * for exactly that reason.
  */
 import { createHash } from 'node:crypto';
-import type { Offer } from '../../../processors/offers/offer.ts';
+import type { Offer } from '../../../contracts/channel-offer.ts';
 import type { Delivery } from '../../channel-adapter.ts';
 import { signWebhookBody } from './webhook-signature.ts';
 

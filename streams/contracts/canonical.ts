@@ -8,6 +8,7 @@
  * SKU contains. The partitioner hashes only the SKU part, so every row of a SKU meets on one
  * partition and the join stays local.
  */
+import { topics } from './topics.ts';
 
 /** Where a record came from in the ERP (ARCHITECTURE invariant 6); travels in Kafka headers. */
 export interface Lineage {
@@ -58,10 +59,11 @@ export interface Price {
   readonly updatedAtMs: number | null;
 }
 
+/** The canonical topic of each entity (declared in topics.ts). */
 export const canonicalTopics = {
-  product: 'catalog.product.v1',
-  stock: 'catalog.stock.v1',
-  price: 'catalog.price.v1',
+  product: topics.catalogProduct.name,
+  stock: topics.catalogStock.name,
+  price: topics.catalogPrice.name,
 } as const;
 
 export type CanonicalEntity = keyof typeof canonicalTopics;

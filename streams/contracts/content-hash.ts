@@ -1,11 +1,15 @@
 /**
- * The fingerprint of a channel view, for suppression (ARCHITECTURE: no two consecutive values of a
- * channel key are equal) and for sinks that skip unchanged records. Stable across processes and
+ * The fingerprint of a channel view (a value of `channel.<id>.offer.v1`, carried in the header
+ * below), for suppression (ARCHITECTURE: no two consecutive values of a channel key are equal) and
+ * for sinks that skip unchanged records. Stable across processes and
  * versions: SHA-256 of a canonical JSON text whose object keys are sorted at every depth, so the
  * order in which a view's fields were built (or a state store gave them back) never changes it.
  * Arrays keep their order, which is the caller's to make deterministic (variants are sorted by SKU).
  */
 import { createHash } from 'node:crypto';
+
+/** Header with the offer's content hash: sinks compare it with what the channel already has. */
+export const contentHashHeader = 'syncline.content-hash';
 
 /** JSON with sorted object keys; `undefined` properties are left out, as JSON.stringify does. */
 export function canonicalJson(value: unknown): string {
