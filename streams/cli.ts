@@ -7,9 +7,13 @@
  *   npm run syncline -- sink --config infra/local/syncline.yaml [--channel webshop ...]
  *   npm run syncline -- register-index --config infra/local/syncline.yaml
  *   npm run syncline -- sink --config syncline.yaml --channel webshop --check
+ *   npm run syncline -- topology [--config infra/local/syncline.yaml]
  *
  * `--check` validates the config (and the role's arguments) and exits without connecting to
  * anything: for CI, and for a deployment to try its rendered config.
+ *
+ * `topology` prints the graph of topics, processors and sinks from their declarations and exits;
+ * with a config, each node's topics are that config's concrete names. It needs no broker.
  *
  * Exit codes: 0 stopped on request, 2 bad command line or config (the message names the problem),
  * 1 anything else.
@@ -19,8 +23,11 @@ import { loadSynclineConfig, roleNames, type RoleName } from './config/syncline-
 import { runRole } from './roles/run-role.ts';
 import { SynclineError } from './runtime/errors.ts';
 import { createLogger } from './runtime/logger.ts';
+import { printTopology } from './topology/print-topology.ts';
+import { topologyNodes } from './topology/topology-nodes.ts';
 
-const usage = `usage: syncline <${roleNames.join('|')}> --config <file.yaml> [--metrics-port N] [--channel ID ...] [--check]`;
+const usage = `usage: syncline <${roleNames.join('|')}> --config <file.yaml> [--metrics-port N] [--channel ID ...] [--check]
+       syncline topology [--config <file.yaml>]`;
 
 function fail(message: string, code = 2): never {
   process.stderr.write(`syncline: ${message}\n`);
@@ -47,9 +54,22 @@ if (values.help) {
   process.stdout.write(`${usage}\n`);
   process.exit(0);
 }
+if (positionals[0] === 'topology' && positionals.length === 1) {
+  let topologyConfig;
+  try {
+    topologyConfig = values.config === undefined ? undefined : loadSynclineConfig(values.config);
+  } catch (error) {
+    if (error instanceof SynclineError) fail(error.message);
+    throw error;
+  }
+  process.stdout.write(printTopology(topologyNodes, topologyConfig));
+  process.exit(0);
+}
 const role = positionals[0] as RoleName | undefined;
 if (role === undefined || !roleNames.includes(role) || positionals.length > 1) {
-  fail(`expected one role, one of ${roleNames.join(', ')}; got ${positionals.join(' ') || 'none'}\n${usage}`);
+  fail(
+    `expected one role, one of ${roleNames.join(', ')}, or topology; got ${positionals.join(' ') || 'none'}\n${usage}`,
+  );
 }
 if (values.config === undefined) fail(`--config is required\n${usage}`);
 if (values.channel !== undefined && role !== 'sink')

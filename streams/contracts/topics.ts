@@ -54,6 +54,8 @@ export interface TopicDeclaration {
   readonly partitioning: Partitioning;
   /** syncline creates its topics with `processing.partitions`; Debezium creates its own. */
   readonly createdBy: 'syncline' | 'debezium';
+  /** Who reads it outside syncline's roles (dead letters: an operator). */
+  readonly readOutside?: string;
 }
 
 /** Dead letters and the register keep a month: long enough for an operator to act. */
@@ -120,6 +122,7 @@ export const topics = {
     retentionMs: monthMs,
     partitioning: 'first-part',
     createdBy: 'syncline',
+    readOutside: 'an operator',
   },
   offersFamily: {
     name: 'syncline.offers.family.v1',
@@ -141,6 +144,7 @@ export const topics = {
     retentionMs: monthMs,
     partitioning: 'first-part',
     createdBy: 'syncline',
+    readOutside: 'an operator',
   },
   channelOffer: {
     name: 'channel.<id>.offer.v1',
@@ -162,6 +166,7 @@ export const topics = {
     retentionMs: monthMs,
     partitioning: 'first-part',
     createdBy: 'syncline',
+    readOutside: 'an operator',
   },
   syncRegister: {
     name: 'sync.register.v1',

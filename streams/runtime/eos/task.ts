@@ -231,9 +231,12 @@ export class Task {
     const source: ParkedInput = { topic, partition, offset, key, raw };
     if (emission.kind === 'park') return this.park(emission.reason, source);
     const { record } = emission;
+    // Outside the try: a topic the processor did not declare is its bug, not the record's, so it
+    // fails the batch (TOPIC_UNDECLARED) rather than being parked; tombstones are checked too.
+    const codec = this.deps.codecs.output(record.topic);
     let value: Buffer | null = null;
     try {
-      value = record.value === null ? null : await this.deps.codecs.output(record.topic).encode(record.value);
+      value = record.value === null ? null : await codec.encode(record.value);
     } catch (error) {
       const reason: Parked = {
         code: 'SCHEMA_VIOLATION',
