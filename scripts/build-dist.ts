@@ -1,7 +1,7 @@
 /**
  * `npm run build [-- <outDir>]`: compiles the roles to JavaScript (tsconfig.build.json: the CLI and
  * everything it imports) and copies the files they read at run time beside them: the Avro schemas
- * (`<outDir>/schemas`, where streams/roles/schemas-dir.ts looks from the compiled code) and the ops
+ * (`<outDir>/schemas`, where streams/topology/registry-codecs.ts looks from the compiled code) and the ops
  * database's SQL. The Dockerfile runs this, and so does the test that checks the image's layout.
  */
 import { spawnSync } from 'node:child_process';

@@ -11,13 +11,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { loadSynclineConfig, type SynclineConfig } from '../../streams/config/syncline-config.ts';
-import { ingestRole } from '../../streams/roles/ingest-role.ts';
-import { offersRole } from '../../streams/roles/offers-role.ts';
-import { dlqTopicConfigs } from '../../streams/roles/role.ts';
-import { registerTopicSpec } from '../../streams/roles/sink-role.ts';
+import { ingestTopology } from '../../streams/processors/ingest/ingest-topology.ts';
+import { offersTopology } from '../../streams/processors/offers/offers-topology.ts';
 import { compactedTopicConfigs, type TopicSpec } from '../../streams/runtime/kafka/topics.ts';
-import { offerTopicOf } from '../../streams/processors/offers/channel-config.ts';
-import { dlqTopicOf } from '../../streams/sinks/sink-worker.ts';
+import { channelSinkTopology, registerIndexTopology } from '../../streams/sinks/sink-topology.ts';
+import { topicSpecsOf } from '../../streams/topology/topic-specs.ts';
 import { repoRoot } from '../../infra/local/stack-config.ts';
 import {
   chartDir,
@@ -122,13 +120,8 @@ describe('the chart, rendered offline over minimal, production-like and all-opti
     const { partitions } = config.processing;
     const delivered = config.channels.filter((c) => c.sink);
     const declared: TopicSpec[] = [
-      ...ingestRole(config).topics,
-      ...offersRole(config).topics,
-      ...delivered.flatMap((c) => [
-        { name: offerTopicOf(c.id), partitions, compacted: true },
-        { name: dlqTopicOf(c.id), partitions, compacted: false, configs: dlqTopicConfigs },
-      ]),
-      registerTopicSpec(partitions),
+      ...topicSpecsOf([ingestTopology, offersTopology, registerIndexTopology], config, partitions),
+      ...topicSpecsOf([channelSinkTopology], { ...config, channels: delivered }, partitions),
     ];
     const expected = new Map(
       declared.map((spec) => [
