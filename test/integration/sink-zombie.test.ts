@@ -20,8 +20,8 @@ import {
   startWebhookReceiver,
   type WebhookReceiver,
 } from '../../infra/simulators/webhook-receiver/webhook-receiver.ts';
-import { contentHash } from '../../streams/processors/offers/content-hash.ts';
-import type { Offer } from '../../streams/processors/offers/offer.ts';
+import { contentHash } from '../../streams/contracts/content-hash.ts';
+import type { Offer } from '../../streams/contracts/channel-offer.ts';
 import { startRole } from '../helpers/pipeline.ts';
 import { readTopic, testKafka } from '../helpers/read-topic.ts';
 import {
