@@ -23,7 +23,7 @@ import {
   startMagentoSimulator,
   type MagentoSimulator,
 } from '../../infra/simulators/magento/magento-simulator.ts';
-import { contentHash } from '../../streams/processors/offers/content-hash.ts';
+import { contentHash } from '../../streams/contracts/content-hash.ts';
 import type { RegisterEntry } from '../../streams/sinks/register-entry.ts';
 import { driftFromTopic } from '../helpers/magento-catalog.ts';
 import { startOwnPostgres, type OwnPostgres } from '../helpers/own-postgres.ts';
