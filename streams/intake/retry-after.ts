@@ -1,11 +1,9 @@
 /**
- * HTTP `Retry-After` (RFC 9110 §10.2.3): delay-seconds or an HTTP-date. Null when absent or unreadable,
- * so the caller's own backoff applies.
+ * HTTP `Retry-After` for the order intake: the sinks' reading of it (delay-seconds or an
+ * HTTP-date), null when absent or unreadable so the caller's own backoff applies.
  */
+import { parseRetryAfter } from '../sinks/retry-backoff.ts';
+
 export function retryAfterMs(header: string | null, nowMs = Date.now()): number | null {
-  if (header === null || header.trim() === '') return null;
-  const text = header.trim();
-  if (/^\d+$/.test(text)) return Number(text) * 1000;
-  const at = Date.parse(text);
-  return Number.isFinite(at) ? Math.max(0, at - nowMs) : null;
+  return parseRetryAfter(header, nowMs) ?? null;
 }
