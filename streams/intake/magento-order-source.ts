@@ -22,7 +22,7 @@
  *   cursor does not move.
  */
 import { createHash } from 'node:crypto';
-import type { ChannelOrder } from './channel-order.ts';
+import type { ChannelOrder } from '../contracts/orders/channel-order.ts';
 import { MalformedOrderError } from './intake-errors.ts';
 import {
   decodeMagentoCursor,

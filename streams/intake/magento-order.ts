@@ -6,7 +6,7 @@
  * `customer_id`; the shipping address and method sit in
  * `extension_attributes.shipping_assignments[0].shipping`.
  */
-import type { ChannelAddress, ChannelOrder, ChannelOrderLine } from './channel-order.ts';
+import type { ChannelAddress, ChannelOrder, ChannelOrderLine } from '../contracts/orders/channel-order.ts';
 import { MalformedOrderError } from './intake-errors.ts';
 import { OrderFields, parseOrderJson, type JsonRecord } from './order-fields.ts';
 

@@ -17,7 +17,7 @@
  * - An order the source cannot map is not an exception (it would stop the line): it comes back in
  *   `malformed` with the field at fault, to be parked, and the cursor moves past it.
  */
-import type { ChannelOrder } from './channel-order.ts';
+import type { ChannelOrder } from '../contracts/orders/channel-order.ts';
 
 export interface MalformedChannelOrder {
   /** The channel's order id when it could be read. */

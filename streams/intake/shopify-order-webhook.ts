@@ -25,7 +25,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { ChannelOrder } from './channel-order.ts';
+import type { ChannelOrder } from '../contracts/orders/channel-order.ts';
 import { MalformedOrderError } from './intake-errors.ts';
 import { verifyShopifyHmac } from './shopify-hmac.ts';
 import { shopifyOrder } from './shopify-order.ts';

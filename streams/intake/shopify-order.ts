@@ -7,7 +7,7 @@
  * `payment_gateway_names` and the shipping method as `shipping_lines[].code`; a cancellation is an
  * `orders/updated` whose `cancelled_at` is set.
  */
-import type { ChannelAddress, ChannelOrder, ChannelOrderLine } from './channel-order.ts';
+import type { ChannelAddress, ChannelOrder, ChannelOrderLine } from '../contracts/orders/channel-order.ts';
 import { OrderFields, parseOrderJson } from './order-fields.ts';
 
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;

@@ -5,8 +5,10 @@
  * simulator's own order builder, written from Shopify's Order resource, not from these mappers.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { compareVersions } from '../../streams/intake/channel-order.ts';
+import avsc from 'avsc';
+import { compareVersions } from '../../streams/contracts/orders/channel-order.ts';
 import { MalformedOrderError } from '../../streams/intake/intake-errors.ts';
 import { magentoOrder, magentoTime, magentoTimeMs } from '../../streams/intake/magento-order.ts';
 import { shopifyOrder } from '../../streams/intake/shopify-order.ts';
@@ -313,3 +315,52 @@ describe('shopifyOrder', () => {
     );
   });
 });
+
+describe('the Avro schema of channel.<id>.order.v1', () => {
+  const schema = JSON.parse(
+    readFileSync(new URL('../../schemas/channel.order.v1.avsc', import.meta.url), 'utf8'),
+  ) as avsc.Schema & { fields: { name: string }[] };
+  const type = avsc.Type.forSchema(schema);
+  const magento = magentoOrder('webshop', magentoJson(), 2);
+
+  it('has exactly the fields of the TypeScript channel order', () => {
+    assert.equal(type.name, 'dev.syncline.orders.ChannelOrder');
+    assert.deepEqual(schema.fields.map((f) => f.name).sort(), Object.keys(magento).sort());
+  });
+
+  it('round-trips what both mappers make, with and without addresses and a customer id', () => {
+    const { id: _id, ...guestJson } = {
+      id: 0,
+      ...magentoJson(),
+      customer_id: undefined,
+      customer_is_guest: 1,
+    };
+    const orders = [
+      magento,
+      magentoOrder('webshop', JSON.stringify(guestJson)),
+      { ...magento, billingAddress: null, shippingAddress: null, paymentMethod: null, shippingMethod: null },
+      shopifyOrder('marketplace', JSON.stringify(buildShopifyOrderForSchema()), 450),
+    ];
+    const plain = (value: unknown): unknown => JSON.parse(JSON.stringify(value));
+    for (const order of orders) assert.deepEqual(plain(type.fromBuffer(type.toBuffer(order))), plain(order));
+  });
+});
+
+function buildShopifyOrderForSchema() {
+  const address = {
+    firstname: 'Jan',
+    lastname: 'Nowak',
+    street: ['ul. Długa 3'],
+    city: 'Kraków',
+    postcode: '30-001',
+    countryId: 'PL',
+    telephone: '+48 12 345',
+  };
+  const buyer = { customerId: 5, email: 'jan@example.com', firstname: 'Jan', lastname: 'Nowak', address };
+  return buildShopifyOrder(
+    1,
+    { lines: [{ sku: 'LAMP-1', qty: 2, price: 10.5, name: 'Lamp 1' }], buyer },
+    'PLN',
+    0,
+  );
+}

@@ -10,7 +10,7 @@ import {
   startMagentoSimulator,
   type MagentoSimulator,
 } from '../../infra/simulators/magento/magento-simulator.ts';
-import { compareVersions, type ChannelOrder } from '../../streams/intake/channel-order.ts';
+import { compareVersions, type ChannelOrder } from '../../streams/contracts/orders/channel-order.ts';
 import { ChannelRefusedError, ChannelUnavailableError } from '../../streams/intake/intake-errors.ts';
 import {
   magentoOrderSource,
