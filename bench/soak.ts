@@ -8,9 +8,9 @@
  *
  *   npm run soak -- [--minutes 60] [--rate 1000] [--kill-every 180] [--products 2000] [--warmup 10]
  *
- * Not part of `npm test`: it takes the time it says. It keeps every channel record it reads back
- * (about 3 GB in an hour at 1000 changes/s), hence the larger heap its npm script gives it. It runs on the development stack (it starts
- * it if needed) with products of its own, removed at the end.
+ * Not part of `npm test`: it takes the time it says. It runs on the development stack (it starts
+ * it if needed) with products of its own, removed at the end. It keeps every channel record it
+ * reads back (about 3 GB in an hour at 1000 changes/s), hence the larger heap its npm script gives.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
