@@ -3,7 +3,8 @@
  * engine processes, and the business: the ERP sources and their column mapping, and the sales
  * channels. Loaded once at start-up: YAML, `${env:NAME}` references filled in, validated against
  * the JSON Schema below (defaults filled in), then the cross-field rules of sources and channels.
- * Every problem is reported at once, each naming its key.
+ * Every problem is reported at once, each naming its key and never showing a secret; secret files
+ * (`passwordFile`, TLS files) are read once here, so `--check` finds an unreadable one.
  */
 import { checkChannels, channelsJsonSchema, type ChannelConfig } from '../processors/offers/index.ts';
 import { checkSources, sourcesJsonSchema, type SourceConfig } from '../processors/ingest/index.ts';
@@ -18,8 +19,23 @@ import {
 import { cdcJsonSchema, checkCdc, type CdcConfig } from '../cdc/cdc-config.ts';
 import { interpolateEnv } from '../runtime/config/interpolate-env.ts';
 import { readYaml } from '../runtime/config/read-yaml.ts';
+import { SecretSources } from '../runtime/config/secret-values.ts';
 import { validateConfig } from '../runtime/config/validate-config.ts';
+import {
+  checkSchemaRegistry,
+  registryClientArgs,
+  schemaRegistryJsonSchema,
+  type SchemaRegistryConfig,
+} from '../runtime/codec/registry-connection.ts';
 import { SynclineError } from '../runtime/errors.ts';
+import {
+  checkKafkaSecurity,
+  kafkaSaslJsonSchema,
+  kafkaSecurityOptions,
+  kafkaTlsJsonSchema,
+  type KafkaSaslConfig,
+  type KafkaTlsConfig,
+} from '../runtime/kafka/kafka-security.ts';
 
 export type RoleName = 'ingest' | 'offers' | 'sink' | 'register-index';
 export const roleNames: readonly RoleName[] = ['ingest', 'offers', 'sink', 'register-index'];
@@ -50,8 +66,13 @@ export interface ProcessingConfig {
 }
 
 export interface SynclineConfig {
-  readonly kafka: { readonly brokers: readonly string[]; readonly clientId: string };
-  readonly schemaRegistry: { readonly url: string };
+  readonly kafka: {
+    readonly brokers: readonly string[];
+    readonly clientId: string;
+    readonly tls?: KafkaTlsConfig;
+    readonly sasl?: KafkaSaslConfig;
+  };
+  readonly schemaRegistry: SchemaRegistryConfig;
   readonly processing: ProcessingConfig;
   readonly metrics: { readonly host: string; readonly ports: Readonly<Record<RoleName, number>> };
   readonly sources: readonly SourceConfig[];
@@ -80,14 +101,11 @@ export const synclineConfigSchema = {
           items: { type: 'string', pattern: '^[^\\s:]+:\\d{1,5}$', description: 'host:port' },
         },
         clientId: { type: 'string', minLength: 1, default: 'syncline' },
+        tls: kafkaTlsJsonSchema,
+        sasl: kafkaSaslJsonSchema,
       },
     },
-    schemaRegistry: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['url'],
-      properties: { url: { type: 'string', pattern: '^https?://' } },
-    },
+    schemaRegistry: schemaRegistryJsonSchema,
     processing: {
       type: 'object',
       additionalProperties: false,
@@ -148,9 +166,15 @@ export const synclineConfigSchema = {
 } as const;
 
 /** Validates a parsed document: the schema, then the cross-field rules. */
-export function parseSynclineConfig(document: unknown, file: string): SynclineConfig {
-  const config = validateConfig<SynclineConfig>(synclineConfigSchema, document, file);
+export function parseSynclineConfig(
+  document: unknown,
+  file: string,
+  sources = new SecretSources(),
+): SynclineConfig {
+  const config = validateConfig<SynclineConfig>(synclineConfigSchema, document, file, sources);
   const problems = [
+    ...checkKafkaSecurity(config.kafka),
+    ...checkSchemaRegistry(config.schemaRegistry),
     ...checkSources(config.sources),
     ...checkChannels(config.channels, config.sources),
     ...checkSinks(config.channels, config.ops).problems,
@@ -159,12 +183,25 @@ export function parseSynclineConfig(document: unknown, file: string): SynclineCo
   if (problems.length > 0) {
     throw new SynclineError(
       'CONFIG_INVALID',
-      `${file} is not a valid syncline config:\n  - ${problems.join('\n  - ')}`,
+      sources.scrub(`${file} is not a valid syncline config:\n  - ${problems.join('\n  - ')}`),
     );
   }
   return config;
 }
 
 export function loadSynclineConfig(file: string, env: NodeJS.ProcessEnv = process.env): SynclineConfig {
-  return parseSynclineConfig(interpolateEnv(readYaml(file), env, file), file);
+  const sources = new SecretSources();
+  const config = parseSynclineConfig(interpolateEnv(readYaml(file), env, file, sources), file, sources);
+  // Read every secret file now; the clients read them again when made (a rotated file is then new).
+  try {
+    kafkaSecurityOptions(config.kafka);
+    registryClientArgs(config.schemaRegistry);
+  } catch (error) {
+    if (!(error instanceof SynclineError)) throw error;
+    throw new SynclineError(
+      'CONFIG_INVALID',
+      `${file} is not a valid syncline config:\n  - ${error.message}`,
+    );
+  }
+  return config;
 }

@@ -42,7 +42,7 @@ export async function startRegisterIndexRole(options: RegisterIndexRoleOptions):
   const codecs = await declaredCodecs(
     registerIndexTopology,
     config,
-    registryCodecs(schemaRegistry(config.schemaRegistry.url)),
+    registryCodecs(schemaRegistry(config.schemaRegistry)),
   );
   const pool = await openOpsDatabase(config.ops.databaseUrl, 2);
   const indexed = new Counter({

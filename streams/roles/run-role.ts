@@ -141,7 +141,7 @@ async function startProcessorRole(
     await admin.disconnect();
   }
   const codecs = await whenRegistryAnswers(
-    () => declaredCodecs(role.topology, config, registryCodecs(schemaRegistry(config.schemaRegistry.url))),
+    () => declaredCodecs(role.topology, config, registryCodecs(schemaRegistry(config.schemaRegistry))),
     logger,
   );
   const running = await runProcessor({

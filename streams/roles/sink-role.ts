@@ -70,7 +70,7 @@ export async function startSinkRole(options: SinkRoleOptions): Promise<Started> 
   } finally {
     await admin.disconnect();
   }
-  const registry = schemaRegistry(config.schemaRegistry.url);
+  const registry = schemaRegistry(config.schemaRegistry);
   const codecs = await whenRegistryAnswers(
     () => declaredCodecs(channelSinkTopology, delivering, registryCodecs(registry)),
     logger,

@@ -19,6 +19,18 @@ export const redactedPaths = [
   'headers.authorization',
   'sasl',
   '*.sasl',
+  // kafkajs's `ssl` options carry the client key; the registry client's `auth` its password.
+  'ssl',
+  '*.ssl',
+  'auth',
+  '*.auth',
+  'basicAuth',
+  '*.basicAuth',
+  'bearerToken',
+  '*.bearerToken',
+  'databaseUrl',
+  '*.databaseUrl',
+  '*.*.databaseUrl',
 ];
 
 export function createLogger(

@@ -7,11 +7,14 @@
 import { readFileSync } from 'node:fs';
 import { COMPATIBILITY, SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import { SynclineError } from '../errors.ts';
+import { registryClientArgs, type SchemaRegistryConfig } from './registry-connection.ts';
 import { decodeFailure, UnknownSchemaIds } from './registry-errors.ts';
 import type { TopicCodec } from './topic-codec.ts';
 
-export function schemaRegistry(url: string): SchemaRegistry {
-  return new SchemaRegistry({ host: url, retry: { retries: 3 } });
+/** A registry client: from a bare URL, or from the config's section with its credentials. */
+export function schemaRegistry(registry: string | SchemaRegistryConfig): SchemaRegistry {
+  const args = typeof registry === 'string' ? { host: registry } : registryClientArgs(registry);
+  return new SchemaRegistry({ ...args, retry: { retries: 3 } });
 }
 
 /** Registers `schemaFile` for `<topic>-value` and returns a codec that writes with that schema. */

@@ -1,10 +1,11 @@
 /**
  * Validates a parsed config document against a JSON Schema once, at start-up (STYLE habit 4):
  * defaults filled in, every problem reported at once, each naming the key and what was expected,
- * the result frozen.
+ * the result frozen. A value is shown only when it is no secret (secret-values.ts).
  */
 import { Ajv, type ErrorObject } from 'ajv';
 import { SynclineError } from '../errors.ts';
+import { printable, redacted, SecretSources } from './secret-values.ts';
 
 function keyPath(instancePath: string): string {
   if (instancePath === '') return '(top level)';
@@ -20,6 +21,7 @@ function keyPath(instancePath: string): string {
 
 function describe(value: unknown): string {
   if (value === undefined) return 'nothing';
+  if (value === redacted) return 'a secret value (not shown)';
   const text = JSON.stringify(value);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
@@ -33,10 +35,13 @@ function valueAt(document: unknown, instancePath: string): unknown {
   return current;
 }
 
-/** One sentence per problem: `channels[1].safetyStock: expected integer, got "two"`. */
-export function explain(error: ErrorObject, document: unknown): string {
+/**
+ * One sentence per problem: `channels[1].safetyStock: expected integer, got "two"`; a secret is
+ * named, never shown: `kafka.sasl.password: expected string, got [redacted]`.
+ */
+export function explain(error: ErrorObject, document: unknown, sources = new SecretSources()): string {
   const at = keyPath(error.instancePath);
-  const got = describe(valueAt(document, error.instancePath));
+  const got = describe(printable(valueAt(document, error.instancePath), error.instancePath, sources));
   const params = error.params as Record<string, unknown>;
   switch (error.keyword) {
     case 'required':
@@ -61,15 +66,20 @@ export function explain(error: ErrorObject, document: unknown): string {
   }
 }
 
-export function validateConfig<T>(schema: object, document: unknown, file: string): Readonly<T> {
+export function validateConfig<T>(
+  schema: object,
+  document: unknown,
+  file: string,
+  sources = new SecretSources(),
+): Readonly<T> {
   const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false });
   const validate = ajv.compile<T>(schema);
   const copy: unknown = structuredClone(document ?? {});
   if (!validate(copy)) {
-    const problems = [...new Set((validate.errors ?? []).map((e) => explain(e, copy)))];
+    const problems = [...new Set((validate.errors ?? []).map((e) => explain(e, copy, sources)))];
     throw new SynclineError(
       'CONFIG_INVALID',
-      `${file} is not a valid syncline config:\n  - ${problems.join('\n  - ')}`,
+      sources.scrub(`${file} is not a valid syncline config:\n  - ${problems.join('\n  - ')}`),
     );
   }
   return deepFreeze(copy);
