@@ -102,7 +102,7 @@ export function kafkaSecurityOptions(
       sasl.passwordFile === undefined
         ? (sasl.password ?? '')
         : readSecretFile(`${at}.sasl.passwordFile`, sasl.passwordFile);
-    options.sasl = { mechanism: sasl.mechanism, username: sasl.username, password } as SASLOptions;
+    options.sasl = { mechanism: sasl.mechanism, username: sasl.username, password };
   }
   return options;
 }
