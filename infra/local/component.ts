@@ -24,7 +24,7 @@ export interface Component {
   /** undefined when healthy, else why not (shown if it never becomes healthy). */
   unhealthyReason(): Promise<string | undefined>;
   /** Setup that needs the running server (roles, databases). Idempotent. */
-  afterStart?(): Promise<void>;
+  afterStart?(stack: StackLayout): Promise<void>;
   /** The signal of the server's clean shutdown, and how long to wait for it. */
   readonly stopSignal: NodeJS.Signals;
   readonly stopGraceMs: number;

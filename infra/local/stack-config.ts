@@ -20,6 +20,7 @@ export interface PortSetting {
 export const portSettings = {
   kafka: { env: 'SYNCLINE_KAFKA_PORT', fallback: 9092, what: 'Kafka broker' },
   kafkaController: { env: 'SYNCLINE_KAFKA_CONTROLLER_PORT', fallback: 9093, what: 'Kafka KRaft controller' },
+  kafkaSasl: { env: 'SYNCLINE_KAFKA_SASL_PORT', fallback: 9094, what: 'Kafka broker, SASL_SSL listener' },
   connect: { env: 'SYNCLINE_CONNECT_PORT', fallback: 8083, what: 'Kafka Connect REST API' },
   registry: { env: 'SYNCLINE_REGISTRY_PORT', fallback: 8081, what: 'Schema registry (Apicurio)' },
   erpPostgres: { env: 'SYNCLINE_ERP_PG_PORT', fallback: 5433, what: 'ERP PostgreSQL' },
@@ -49,6 +50,26 @@ export const stateDir = process.env.SYNCLINE_STACK_DIR ?? join(repoRoot, '.stack
 export const cacheDir = process.env.SYNCLINE_CACHE_DIR ?? join(homedir(), '.cache', 'syncline');
 
 export const kafkaBrokers = (): string[] => [`${host}:${port('kafka')}`];
+
+/**
+ * The broker's SASL_SSL listener, always on beside the plaintext one that Connect and the registry
+ * use: TLS with a certificate from the stack's own CA (client certificate required), then SCRAM or
+ * PLAIN. Files live in the stack's state folder (components/kafka-tls.ts makes them). Not secrets:
+ * sample values for a loopback-only dev stack.
+ */
+export const kafkaSasl = () => {
+  const tls = join(stateDir, 'kafka', 'tls');
+  return {
+    brokers: [`${host}:${port('kafkaSasl')}`],
+    caFile: join(tls, 'ca.crt'),
+    certFile: join(tls, 'client.crt'),
+    keyFile: join(tls, 'client.key'),
+    username: 'syncline',
+    password: 'syncline-local-scram',
+    mechanisms: ['SCRAM-SHA-512', 'SCRAM-SHA-256', 'PLAIN'] as const,
+  };
+};
+
 export const connectUrl = (): string => `http://${host}:${port('connect')}`;
 export const registryUrl = (): string => `http://${host}:${port('registry')}/apis/ccompat/v7`;
 

@@ -51,7 +51,7 @@ async function ensureRunning(component: Component, stack: StackLayout): Promise<
   const pid = runningPid(component.name, marker(component, stack));
   if (pid !== undefined) {
     await waitHealthy(component, pid);
-    await component.afterStart?.();
+    await component.afterStart?.(stack);
     return 'running';
   }
   for (const name of component.ports) {
@@ -67,7 +67,7 @@ async function ensureRunning(component: Component, stack: StackLayout): Promise<
   await component.prepare(stack);
   const started = launch(component.launchSpec(stack));
   await waitHealthy(component, started);
-  await component.afterStart?.();
+  await component.afterStart?.(stack);
   return 'started';
 }
 

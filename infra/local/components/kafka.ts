@@ -5,6 +5,14 @@
  * coordination and transactions never start), a low minimum session timeout because kafkajs has
  * no static membership (a restarted member waits out the old session), no initial rebalance
  * delay, and no topic auto-creation: every topic syncline uses is created on purpose.
+ *
+ * Two client listeners: PLAINTEXT for Kafka Connect, the registry, the stack's own tools and most
+ * tests, and SASL_SSL (always on: it costs nothing until used) for proving that syncline's clients
+ * work against a secured cluster: TLS with the stack's own CA and a required client certificate
+ * (kafka-tls.ts), then SCRAM-SHA-512, SCRAM-SHA-256 or PLAIN. The SCRAM users are written at
+ * storage format time (`--add-scram`), as a KRaft cluster cannot reach its controller for them
+ * earlier; a data folder formatted before the listener existed gets them once through the
+ * plaintext listener (`ConfigCommand`).
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -12,24 +20,43 @@ import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { Kafka, logLevel } from 'kafkajs';
 import type { Component } from '../component.ts';
-import { host, kafkaBrokers, port, stateDir } from '../stack-config.ts';
+import type { StackLayout } from '../fetch.ts';
+import { portInUse } from '../ports.ts';
+import { host, kafkaBrokers, kafkaSasl, port, portSettings, stateDir } from '../stack-config.ts';
+import { StackError } from '../stack-error.ts';
 import { java } from '../tools.ts';
 import { log4jFile } from './java-logging.ts';
+import { ensureKafkaCertificates, kafkaTlsFiles, keystorePassword } from './kafka-tls.ts';
 
 const home = join(stateDir, 'kafka');
 const dataDir = join(home, 'data');
 const configFile = join(home, 'server.properties');
+/** Written once the SCRAM users exist (at format time, or added later to an older data folder). */
+const scramMarker = join(home, 'scram-users');
 
 function serverProperties(): string {
+  const sasl = kafkaSasl();
+  const tls = kafkaTlsFiles();
+  const saslListener = `SASL_SSL://${host}:${port('kafkaSasl')}`;
   return `# Written by infra/local (components/kafka.ts) on every start; edit that file instead.
 process.roles=broker,controller
 node.id=1
 controller.quorum.voters=1@${host}:${port('kafkaController')}
-listeners=PLAINTEXT://${host}:${port('kafka')},CONTROLLER://${host}:${port('kafkaController')}
-advertised.listeners=PLAINTEXT://${host}:${port('kafka')}
+listeners=PLAINTEXT://${host}:${port('kafka')},CONTROLLER://${host}:${port('kafkaController')},${saslListener}
+advertised.listeners=PLAINTEXT://${host}:${port('kafka')},${saslListener}
 controller.listener.names=CONTROLLER
 inter.broker.listener.name=PLAINTEXT
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL_SSL:SASL_SSL
+listener.name.sasl_ssl.sasl.enabled.mechanisms=${sasl.mechanisms.join(',')}
+listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
+listener.name.sasl_ssl.scram-sha-256.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
+listener.name.sasl_ssl.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required user_${sasl.username}="${sasl.password}";
+listener.name.sasl_ssl.ssl.keystore.type=PKCS12
+listener.name.sasl_ssl.ssl.keystore.location=${tls.brokerKeystore}
+listener.name.sasl_ssl.ssl.keystore.password=${keystorePassword}
+listener.name.sasl_ssl.ssl.truststore.type=PEM
+listener.name.sasl_ssl.ssl.truststore.location=${tls.caFile}
+listener.name.sasl_ssl.ssl.client.auth=required
 log.dirs=${dataDir}
 num.partitions=1
 auto.create.topics.enable=false
@@ -52,6 +79,41 @@ log.roll.hours=1
 `;
 }
 
+/** `SCRAM-SHA-512=[name=...,password=...]` for each SCRAM mechanism of the SASL_SSL listener. */
+function scramUsers(withName = true): string[] {
+  const { username, password, mechanisms } = kafkaSasl();
+  return mechanisms
+    .filter((m) => m.startsWith('SCRAM-'))
+    .map((m) => `${m}=[${withName ? `name=${username},` : ''}password=${password}]`);
+}
+
+/**
+ * A data folder formatted before the SASL_SSL listener existed has no SCRAM users: add them once
+ * through the plaintext listener, as `kafka-configs --alter --entity-type users` does.
+ */
+function addScramUsers(stack: StackLayout): void {
+  execFileSync(
+    java(),
+    [
+      '-cp',
+      `${stack.kafkaLibs}/*`,
+      `-Dlog4j.configuration=file:${log4jFile('kafka-format')}`,
+      'kafka.admin.ConfigCommand',
+      '--bootstrap-server',
+      kafkaBrokers().join(','),
+      '--alter',
+      '--add-config',
+      scramUsers(false).join(','),
+      '--entity-type',
+      'users',
+      '--entity-name',
+      kafkaSasl().username,
+    ],
+    { stdio: 'pipe' },
+  );
+  writeFileSync(scramMarker, `${kafkaSasl().username}\n`);
+}
+
 /**
  * A Kafka cluster id is a UUID in URL-safe base64 without padding (Uuid.toString). Like Kafka's
  * own Uuid.randomUuid, never one that starts with '-', which command-line tools take for an option.
@@ -66,15 +128,16 @@ function newClusterId(): string {
 export const kafka: Component = {
   name: 'kafka',
   title: 'Kafka broker (KRaft)',
-  ports: ['kafka', 'kafkaController'],
+  ports: ['kafka', 'kafkaController', 'kafkaSasl'],
   dependsOn: [],
   startTimeoutMs: 120_000,
   stopSignal: 'SIGTERM',
   stopGraceMs: 30_000,
-  endpoint: () => kafkaBrokers().join(','),
+  endpoint: () => `${kafkaBrokers().join(',')} (SASL_SSL ${kafkaSasl().brokers.join(',')})`,
 
   prepare(stack) {
     mkdirSync(dataDir, { recursive: true });
+    ensureKafkaCertificates();
     writeFileSync(configFile, serverProperties());
     if (!existsSync(join(dataDir, 'meta.properties'))) {
       const idFile = join(home, 'cluster-id');
@@ -93,9 +156,11 @@ export const kafka: Component = {
           '-c',
           configFile,
           '--ignore-formatted',
+          ...scramUsers().flatMap((user) => ['--add-scram', user]),
         ],
         { stdio: 'pipe' },
       );
+      writeFileSync(scramMarker, `${kafkaSasl().username}\n`);
     }
     return Promise.resolve();
   },
@@ -117,6 +182,17 @@ export const kafka: Component = {
       ],
       marker: configFile,
     };
+  },
+
+  async afterStart(stack) {
+    // A broker started before the listener was added keeps running without it: say how to fix.
+    if (!(await portInUse(port('kafkaSasl')))) {
+      throw new StackError(
+        'START_FAILED',
+        `The running Kafka broker has no SASL_SSL listener on port ${port('kafkaSasl')} (${portSettings.kafkaSasl.env}): it was started before that listener existed or with another port. Restart it: npm run stack:down && npm run stack:up`,
+      );
+    }
+    if (!existsSync(scramMarker)) addScramUsers(stack);
   },
 
   async unhealthyReason() {
