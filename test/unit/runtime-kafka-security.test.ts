@@ -7,7 +7,10 @@ import { Writable } from 'node:stream';
 import { after, describe, it } from 'node:test';
 import { parse, stringify } from 'yaml';
 import { loadSynclineConfig } from '../../streams/config/syncline-config.ts';
+import type { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
+import { avroCodecFor } from '../../streams/runtime/codec/avro-codec.ts';
 import { registryClientArgs } from '../../streams/runtime/codec/registry-connection.ts';
+import { whenRegistryAnswers } from '../../streams/runtime/codec/registry-wait.ts';
 import { SynclineError } from '../../streams/runtime/errors.ts';
 import { checkKafkaSecurity, kafkaSecurityOptions } from '../../streams/runtime/kafka/kafka-security.ts';
 import { createLogger } from '../../streams/runtime/logger.ts';
@@ -173,6 +176,38 @@ describe('schema registry credentials in the config', () => {
     assert.match(message, /schemaRegistry: basicAuth and bearerToken exclude each other/);
     assert.match(message, /schemaRegistry\.basicAuth: give exactly one of password/);
     assert.doesNotMatch(message, /tok-0417/);
+  });
+});
+
+describe('refused registry credentials', () => {
+  it('stop a role at start-up with the reason instead of being waited out like an outage', async () => {
+    let calls = 0;
+    // Shaped as @kafkajs/confluent-schema-registry rejects a 401 (its ResponseError).
+    const refusing = {
+      register: () => {
+        calls += 1;
+        return Promise.reject(
+          Object.assign(new Error('Confluent_Schema_Registry - Unauthorized'), {
+            name: 'ResponseError',
+            status: 401,
+          }),
+        );
+      },
+    } as unknown as SchemaRegistry;
+    const logger = createLogger({ level: 'silent' });
+    await assert.rejects(
+      whenRegistryAnswers(
+        () => avroCodecFor(refusing, 'channel.x.offer.v1', 'schemas/channel.offer.v1.avsc'),
+        logger,
+      ),
+      (error: SynclineError) => {
+        assert.equal(error.code, 'SCHEMA_REGISTRY');
+        assert.equal(error.retriable, false);
+        assert.match(error.message, /refused syncline's credentials \(HTTP 401\).*schemaRegistry\.basicAuth/);
+        return true;
+      },
+    );
+    assert.equal(calls, 1, 'tried once, not again and again');
   });
 });
 
