@@ -31,6 +31,16 @@ export async function avroCodecFor(
       { subject: `${topic}-value`, compatibility: COMPATIBILITY.BACKWARD },
     ));
   } catch (error) {
+    // Refused credentials are no outage: waiting would hang the role's start with a wrong password.
+    const status = (error as { status?: number }).status;
+    if (status === 401 || status === 403) {
+      throw new SynclineError(
+        'SCHEMA_REGISTRY',
+        `the schema registry refused syncline's credentials (HTTP ${status}) when registering ${schemaFile} for ${topic}-value: check schemaRegistry.basicAuth or schemaRegistry.bearerToken`,
+        false,
+        { cause: error },
+      );
+    }
     const incompatible = /incompatible|409/i.test(String((error as Error).message));
     throw new SynclineError(
       incompatible ? 'SCHEMA_INCOMPATIBLE' : 'SCHEMA_REGISTRY',
