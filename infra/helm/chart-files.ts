@@ -119,6 +119,8 @@ const constraints: Record<string, Schema> = {
     type: 'object',
     additionalProperties: { type: ['string', 'number', 'boolean'] },
   },
+  'kafkaSasl.mechanism': { enum: ['scram-sha-512', 'scram-sha-256', 'plain'] },
+  'registryAuth.type': { enum: ['none', 'basic', 'bearer'] },
   'secrets.env': {
     type: 'object',
     propertyNames: { pattern: '^[A-Za-z_][A-Za-z0-9_]*$' },

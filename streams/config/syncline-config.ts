@@ -189,9 +189,18 @@ export function parseSynclineConfig(
   return config;
 }
 
-export function loadSynclineConfig(file: string, env: NodeJS.ProcessEnv = process.env): SynclineConfig {
+/**
+ * `readSecretFiles: false` validates a config away from where it runs (a rendered Helm chart, whose
+ * secret files exist only in the pod); a role always reads them.
+ */
+export function loadSynclineConfig(
+  file: string,
+  env: NodeJS.ProcessEnv = process.env,
+  options: { readSecretFiles?: boolean } = {},
+): SynclineConfig {
   const sources = new SecretSources();
   const config = parseSynclineConfig(interpolateEnv(readYaml(file), env, file, sources), file, sources);
+  if (options.readSecretFiles === false) return config;
   // Read every secret file now; the clients read them again when made (a rotated file is then new).
   try {
     kafkaSecurityOptions(config.kafka);

@@ -52,7 +52,8 @@ function renderedConfig(objects: K8sObject[]): { file: string; config: SynclineC
   const text = (configMap.data as Record<string, string>)['syncline.yaml']!;
   const file = join(mkdtempSync(join(tmpdir(), 'syncline-rendered-')), 'syncline.yaml');
   writeFileSync(file, text);
-  return { file, config: loadSynclineConfig(file, fakeEnv) };
+  // The secret files it names (passwordFile, caFile, ...) are mounted in the pods only.
+  return { file, config: loadSynclineConfig(file, fakeEnv, { readSecretFiles: false }) };
 }
 
 interface Container {

@@ -90,7 +90,8 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{/*
 The syncline config as every role reads it: the values' `config`, with what the chart decides laid
 over it: the metrics server listens on all addresses (probes and Prometheus reach it from outside
-the pod) on one container port for every role, and the state stores live on the state volume.
+the pod) on one container port for every role, the state stores live on the state volume, and
+Kafka and registry security point at the mounted Secret files (syncline.securedConfig).
 */}}
 {{- define "syncline.config" -}}
 {{- $config := deepCopy .Values.config -}}
@@ -99,6 +100,8 @@ the pod) on one container port for every role, and the state stores live on the 
 {{- $processing := default (dict) $config.processing -}}
 {{- $_ := set $processing "stateDir" "/var/lib/syncline/state" -}}
 {{- $_ := set $config "processing" $processing -}}
+{{- include "syncline.checkSecurity" . -}}
+{{- include "syncline.securedConfig" (dict "config" $config "root" .) -}}
 {{- toYaml $config -}}
 {{- end -}}
 
@@ -136,5 +139,167 @@ spec:
     matchLabels:
       {{- include "syncline.selectorLabels" $ | nindent 6 }}
       app.kubernetes.io/component: {{ .component }}
+{{- end }}
+{{- end -}}
+
+{{/*
+Kafka and schema registry security: where the chart mounts each Secret, and the Secret it makes
+for a password or token given in values. The rendered config points at the mounted files
+(`passwordFile`, `tokenFile`, `caFile`, ...), so the ConfigMap never holds a secret.
+*/}}
+{{- define "syncline.securitySecretName" -}}
+{{- printf "%s-security" (include "syncline.fullname" .) -}}
+{{- end -}}
+
+{{/* The data of the Secret the chart makes for security values, or "" when it needs none. */}}
+{{- define "syncline.securitySecretData" -}}
+{{- $data := dict -}}
+{{- if and .Values.kafkaSasl.enabled (not .Values.kafkaSasl.existingSecret) .Values.kafkaSasl.password -}}
+{{- $_ := set $data "kafka-sasl-password" (.Values.kafkaSasl.password | b64enc) -}}
+{{- end -}}
+{{- if not .Values.registryAuth.existingSecret -}}
+{{- if and (eq .Values.registryAuth.type "basic") .Values.registryAuth.password -}}
+{{- $_ := set $data "registry-password" (.Values.registryAuth.password | b64enc) -}}
+{{- end -}}
+{{- if and (eq .Values.registryAuth.type "bearer") .Values.registryAuth.token -}}
+{{- $_ := set $data "registry-token" (.Values.registryAuth.token | b64enc) -}}
+{{- end -}}
+{{- end -}}
+{{- if $data -}}
+{{- toYaml $data -}}
+{{- end -}}
+{{- end -}}
+
+{{/* Refuses security values that cannot work, naming the key. */}}
+{{- define "syncline.checkSecurity" -}}
+{{- if .Values.kafkaSasl.enabled -}}
+{{- if not .Values.kafkaSasl.username -}}
+{{- fail "kafkaSasl.username: required when kafkaSasl.enabled is true" -}}
+{{- end -}}
+{{- if not (or .Values.kafkaSasl.existingSecret .Values.kafkaSasl.password) -}}
+{{- fail "kafkaSasl: give kafkaSasl.existingSecret (preferred) or kafkaSasl.password when kafkaSasl.enabled is true" -}}
+{{- end -}}
+{{- end -}}
+{{- if and .Values.kafkaTls.clientSecret (not .Values.kafkaTls.enabled) -}}
+{{- fail "kafkaTls.clientSecret: a client certificate needs kafkaTls.enabled: true" -}}
+{{- end -}}
+{{- if eq .Values.registryAuth.type "basic" -}}
+{{- if not .Values.registryAuth.username -}}
+{{- fail "registryAuth.username: required when registryAuth.type is basic" -}}
+{{- end -}}
+{{- if not (or .Values.registryAuth.existingSecret .Values.registryAuth.password) -}}
+{{- fail "registryAuth: give registryAuth.existingSecret (preferred) or registryAuth.password when registryAuth.type is basic" -}}
+{{- end -}}
+{{- end -}}
+{{- if and (eq .Values.registryAuth.type "bearer") (not (or .Values.registryAuth.existingSecret .Values.registryAuth.token)) -}}
+{{- fail "registryAuth: give registryAuth.existingSecret (preferred) or registryAuth.token when registryAuth.type is bearer" -}}
+{{- end -}}
+{{- end -}}
+
+{{/* The config's kafka and schemaRegistry sections with the security values laid over them. */}}
+{{- define "syncline.securedConfig" -}}
+{{- $config := .config -}}
+{{- $values := .root.Values -}}
+{{- $kafka := default (dict) $config.kafka -}}
+{{- if $values.kafkaTls.enabled -}}
+{{- $tls := dict -}}
+{{- if $values.kafkaTls.caSecret -}}
+{{- $_ := set $tls "caFile" "/etc/syncline/kafka-tls/ca/ca.crt" -}}
+{{- end -}}
+{{- if $values.kafkaTls.clientSecret -}}
+{{- $_ := set $tls "certFile" "/etc/syncline/kafka-tls/client/tls.crt" -}}
+{{- $_ := set $tls "keyFile" "/etc/syncline/kafka-tls/client/tls.key" -}}
+{{- end -}}
+{{- if $values.kafkaTls.servername -}}
+{{- $_ := set $tls "servername" $values.kafkaTls.servername -}}
+{{- end -}}
+{{- $_ := set $kafka "tls" $tls -}}
+{{- end -}}
+{{- if $values.kafkaSasl.enabled -}}
+{{- $_ := set $kafka "sasl" (dict "mechanism" $values.kafkaSasl.mechanism "username" $values.kafkaSasl.username "passwordFile" "/etc/syncline/kafka-sasl/password") -}}
+{{- end -}}
+{{- $_ := set $config "kafka" $kafka -}}
+{{- $registry := default (dict) $config.schemaRegistry -}}
+{{- if eq $values.registryAuth.type "basic" -}}
+{{- $_ := set $registry "basicAuth" (dict "username" $values.registryAuth.username "passwordFile" "/etc/syncline/registry-auth/password") -}}
+{{- end -}}
+{{- if eq $values.registryAuth.type "bearer" -}}
+{{- $_ := set $registry "bearerToken" (dict "tokenFile" "/etc/syncline/registry-auth/token") -}}
+{{- end -}}
+{{- if $values.registryAuth.caSecret -}}
+{{- $_ := set $registry "tls" (dict "caFile" "/etc/syncline/registry-ca/ca.crt") -}}
+{{- end -}}
+{{- $_ := set $config "schemaRegistry" $registry -}}
+{{- end -}}
+
+{{/* The volumes of the security Secrets (each key mapped to the file name the config names). */}}
+{{- define "syncline.securityVolumes" -}}
+{{- $values := .Values -}}
+{{- $own := include "syncline.securitySecretName" . -}}
+{{- if and $values.kafkaTls.enabled $values.kafkaTls.caSecret }}
+- name: kafka-tls-ca
+  secret:
+    secretName: {{ $values.kafkaTls.caSecret }}
+    defaultMode: 0440
+    items:
+      - { key: {{ $values.kafkaTls.caKey | quote }}, path: ca.crt }
+{{- end }}
+{{- if and $values.kafkaTls.enabled $values.kafkaTls.clientSecret }}
+- name: kafka-tls-client
+  secret:
+    secretName: {{ $values.kafkaTls.clientSecret }}
+    defaultMode: 0440
+    items:
+      - { key: {{ $values.kafkaTls.certKey | quote }}, path: tls.crt }
+      - { key: {{ $values.kafkaTls.keyKey | quote }}, path: tls.key }
+{{- end }}
+{{- if $values.kafkaSasl.enabled }}
+- name: kafka-sasl
+  secret:
+    secretName: {{ default $own $values.kafkaSasl.existingSecret }}
+    defaultMode: 0440
+    items:
+      - { key: {{ ternary $values.kafkaSasl.passwordKey "kafka-sasl-password" (ne $values.kafkaSasl.existingSecret "") | quote }}, path: password }
+{{- end }}
+{{- if ne $values.registryAuth.type "none" }}
+{{- $basic := eq $values.registryAuth.type "basic" }}
+- name: registry-auth
+  secret:
+    secretName: {{ default $own $values.registryAuth.existingSecret }}
+    defaultMode: 0440
+    items:
+      {{- if $values.registryAuth.existingSecret }}
+      - { key: {{ ternary $values.registryAuth.passwordKey $values.registryAuth.tokenKey $basic | quote }}, path: {{ ternary "password" "token" $basic }} }
+      {{- else }}
+      - { key: {{ ternary "registry-password" "registry-token" $basic }}, path: {{ ternary "password" "token" $basic }} }
+      {{- end }}
+{{- end }}
+{{- if $values.registryAuth.caSecret }}
+- name: registry-ca
+  secret:
+    secretName: {{ $values.registryAuth.caSecret }}
+    defaultMode: 0440
+    items:
+      - { key: {{ $values.registryAuth.caKey | quote }}, path: ca.crt }
+{{- end }}
+{{- end -}}
+
+{{/* Where the security volumes are mounted: the paths syncline.securedConfig writes into the config. */}}
+{{- define "syncline.securityMounts" -}}
+{{- $values := .Values -}}
+{{- if and $values.kafkaTls.enabled $values.kafkaTls.caSecret }}
+- { name: kafka-tls-ca, mountPath: /etc/syncline/kafka-tls/ca, readOnly: true }
+{{- end }}
+{{- if and $values.kafkaTls.enabled $values.kafkaTls.clientSecret }}
+- { name: kafka-tls-client, mountPath: /etc/syncline/kafka-tls/client, readOnly: true }
+{{- end }}
+{{- if $values.kafkaSasl.enabled }}
+- { name: kafka-sasl, mountPath: /etc/syncline/kafka-sasl, readOnly: true }
+{{- end }}
+{{- if ne $values.registryAuth.type "none" }}
+- { name: registry-auth, mountPath: /etc/syncline/registry-auth, readOnly: true }
+{{- end }}
+{{- if $values.registryAuth.caSecret }}
+- { name: registry-ca, mountPath: /etc/syncline/registry-ca, readOnly: true }
 {{- end }}
 {{- end -}}

@@ -53,6 +53,9 @@ spec:
         {{- if and $.Values.secrets.env (not $.Values.secrets.existingSecret) }}
         checksum/secret-env: {{ toJson $.Values.secrets.env | sha256sum }}
         {{- end }}
+        {{- with include "syncline.securitySecretData" $ }}
+        checksum/secret-security: {{ . | sha256sum }}
+        {{- end }}
         {{- with $settings.podAnnotations }}
         {{- toYaml . | nindent 8 }}
         {{- end }}
@@ -164,6 +167,9 @@ spec:
               mountPath: {{ $.Values.secrets.mountPath }}
               readOnly: true
             {{- end }}
+            {{- with include "syncline.securityMounts" $ | trim }}
+            {{- . | nindent 12 }}
+            {{- end }}
       volumes:
         - name: config
           configMap:
@@ -181,6 +187,9 @@ spec:
           secret:
             secretName: {{ $filesSecret }}
             defaultMode: 0400
+        {{- end }}
+        {{- with include "syncline.securityVolumes" $ | trim }}
+        {{- . | nindent 8 }}
         {{- end }}
   {{- if $persistent }}
   volumeClaimTemplates:
