@@ -7,6 +7,7 @@
  * stops a role at once with the reason, never hangs it, and no role ever prints a secret.
  */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -150,6 +151,41 @@ describe('pipeline over SASL_SSL with SCRAM credentials', { timeout: 240_000 }, 
       },
     );
     assert.ok(Date.now() - started < 30_000, `refused after ${Date.now() - started} ms, not at once`);
+  });
+
+  it('refuses a broker certificate that the configured CA did not sign, naming the problem', async () => {
+    // A CA of its own that never signed the broker's certificate: verification is on by default.
+    const dir = mkdtempSync(join(tmpdir(), 'syncline-other-ca-'));
+    const otherCa = join(dir, 'ca.crt');
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        join(dir, 'ca.key'),
+        '-out',
+        otherCa,
+        '-days',
+        '1',
+        '-subj',
+        '/CN=not the stack CA',
+      ],
+      { stdio: 'pipe' },
+    );
+    const file = securedConfig(proxy!, 'SYNCLINE_TEST_KAFKA_PASSWORD');
+    writeFileSync(file, readFileSync(file, 'utf8').replace(sasl.caFile, otherCa));
+    await assert.rejects(
+      startRole('ingest', file, { env: secretEnv(), timeoutMs: 90_000 }),
+      (error: Error) => {
+        assert.match(error.message, /did not start/);
+        assert.match(error.message, /certificate/i);
+        return true;
+      },
+    );
   });
 
   it('never prints a secret in the roles’ logs', () => {
