@@ -32,7 +32,7 @@ const home = join(stateDir, 'kafka');
 const dataDir = join(home, 'data');
 const configFile = join(home, 'server.properties');
 /** Written once the SCRAM users exist (at format time, or added later to an older data folder). */
-const scramMarker = join(home, 'scram-users');
+export const scramMarker = join(home, 'scram-users');
 
 function serverProperties(): string {
   const sasl = kafkaSasl();
