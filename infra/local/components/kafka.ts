@@ -89,28 +89,41 @@ function scramUsers(withName = true): string[] {
 
 /**
  * A data folder formatted before the SASL_SSL listener existed has no SCRAM users: add them once
- * through the plaintext listener, as `kafka-configs --alter --entity-type users` does.
+ * through the plaintext listener, as `kafka-configs --alter --entity-type users` does. One
+ * mechanism per request: the KRaft controller refuses a request that changes one user twice.
  */
 function addScramUsers(stack: StackLayout): void {
-  execFileSync(
-    java(),
-    [
-      '-cp',
-      `${stack.kafkaLibs}/*`,
-      `-Dlog4j.configuration=file:${log4jFile('kafka-format')}`,
-      'kafka.admin.ConfigCommand',
-      '--bootstrap-server',
-      kafkaBrokers().join(','),
-      '--alter',
-      '--add-config',
-      scramUsers(false).join(','),
-      '--entity-type',
-      'users',
-      '--entity-name',
-      kafkaSasl().username,
-    ],
-    { stdio: 'pipe' },
-  );
+  for (const credential of scramUsers(false)) {
+    try {
+      execFileSync(
+        java(),
+        [
+          '-cp',
+          `${stack.kafkaLibs}/*`,
+          `-Dlog4j.configuration=file:${log4jFile('kafka-format')}`,
+          'kafka.admin.ConfigCommand',
+          '--bootstrap-server',
+          kafkaBrokers().join(','),
+          '--alter',
+          '--add-config',
+          credential,
+          '--entity-type',
+          'users',
+          '--entity-name',
+          kafkaSasl().username,
+        ],
+        { stdio: 'pipe' },
+      );
+    } catch (error) {
+      const stderr = String((error as { stderr?: Buffer }).stderr ?? '').trim();
+      const reason = stderr.split('\n').find((line) => line.includes('Exception:')) ?? stderr;
+      throw new StackError(
+        'START_FAILED',
+        `Adding the SCRAM user ${kafkaSasl().username} (${credential.split('=')[0]}) to the Kafka broker failed: ${reason || (error as Error).message}`,
+        { cause: error },
+      );
+    }
+  }
   writeFileSync(scramMarker, `${kafkaSasl().username}\n`);
 }
 
