@@ -42,6 +42,8 @@ export const stackEnv = (): Record<string, string> => ({
     password: erpPostgres().cdcPassword,
   }),
   SYNCLINE_PORTAL_DATABASE_URL: postgresUrl(portalPostgres()),
+  // The ERP order sink writes the interchange tables as the ERP's application user.
+  SYNCLINE_ERP_ORDERS_URL: postgresUrl(erpPostgres()),
   SYNCLINE_MAGENTO_URL: `http://127.0.0.1:${simulatorPorts.magento}`,
   SYNCLINE_MAGENTO_TOKEN: localMagentoToken,
   SYNCLINE_WEBHOOK_URL: `http://127.0.0.1:${simulatorPorts.webhook}/webhook`,
@@ -61,7 +63,12 @@ export function writeSampleConfigVariant(
     channels: { id: string; sink?: Record<string, unknown> }[];
   };
   config.processing = { ...config.processing, ...processing };
-  config.metrics = { host: '127.0.0.1', ports: { ingest: 0, offers: 0, sink: 0, 'register-index': 0 } };
+  config.metrics = {
+    host: '127.0.0.1',
+    ports: { ingest: 0, offers: 0, sink: 0, 'register-index': 0, orders: 0, 'erp-orders': 0 },
+  };
+  // The order lookup on any free port too.
+  if (config.orders) config.orders = { ...config.orders, lookup: { port: 0 } };
   // Per channel id: keys of its `sink:` section replaced (e.g. a rate limit of the test's own).
   for (const channel of config.channels) {
     const changes = sinks[channel.id];

@@ -17,6 +17,12 @@ import {
   type SinkConfig,
 } from '../sinks/sink-config.ts';
 import { cdcJsonSchema, checkCdc, type CdcConfig } from '../cdc/cdc-config.ts';
+import {
+  checkOrders,
+  ordersJsonSchema,
+  withChannelCurrencies,
+  type OrdersConfig,
+} from '../processors/orders/orders-config.ts';
 import { interpolateEnv } from '../runtime/config/interpolate-env.ts';
 import { readYaml } from '../runtime/config/read-yaml.ts';
 import { SecretSources } from '../runtime/config/secret-values.ts';
@@ -37,8 +43,15 @@ import {
   type KafkaTlsConfig,
 } from '../runtime/kafka/kafka-security.ts';
 
-export type RoleName = 'ingest' | 'offers' | 'sink' | 'register-index';
-export const roleNames: readonly RoleName[] = ['ingest', 'offers', 'sink', 'register-index'];
+export type RoleName = 'ingest' | 'offers' | 'sink' | 'register-index' | 'orders' | 'erp-orders';
+export const roleNames: readonly RoleName[] = [
+  'ingest',
+  'offers',
+  'sink',
+  'register-index',
+  'orders',
+  'erp-orders',
+];
 
 /** A channel: what the offers processor computes for it, and how its sink delivers it. */
 export type SynclineChannel = ChannelConfig & { readonly sink?: SinkConfig };
@@ -81,6 +94,8 @@ export interface SynclineConfig {
   readonly ops?: OpsConfig;
   /** The CDC watchdog of the ingest role: which Debezium connectors it keeps alive. */
   readonly cdc?: CdcConfig;
+  /** Channel orders into the ERP: the orders processor's rules and the ERP order sink's database. */
+  readonly orders?: OrdersConfig;
 }
 
 const port = { type: 'integer', minimum: 0, maximum: 65535 } as const;
@@ -148,6 +163,8 @@ export const synclineConfigSchema = {
             offers: { ...port, default: 9465 },
             sink: { ...port, default: 9466 },
             'register-index': { ...port, default: 9467 },
+            orders: { ...port, default: 9468 },
+            'erp-orders': { ...port, default: 9470 },
           },
         },
       },
@@ -162,6 +179,7 @@ export const synclineConfigSchema = {
     },
     ops: opsJsonSchema,
     cdc: cdcJsonSchema,
+    orders: ordersJsonSchema,
   },
 } as const;
 
@@ -179,6 +197,7 @@ export function parseSynclineConfig(
     ...checkChannels(config.channels, config.sources),
     ...checkSinks(config.channels, config.ops).problems,
     ...checkCdc(config.cdc),
+    ...checkOrders(config.orders, config.channels),
   ];
   if (problems.length > 0) {
     throw new SynclineError(
@@ -186,7 +205,9 @@ export function parseSynclineConfig(
       sources.scrub(`${file} is not a valid syncline config:\n  - ${problems.join('\n  - ')}`),
     );
   }
-  return config;
+  return config.orders === undefined
+    ? config
+    : Object.freeze({ ...config, orders: withChannelCurrencies(config.orders, config.channels) });
 }
 
 /**

@@ -10,6 +10,12 @@ import { topicNameOf } from './topics.ts';
 export const registerTopic = topicNameOf('syncRegister');
 
 export type SyncStatus = 'DELIVERED' | 'UNCHANGED' | 'SUPERSEDED' | 'FAILED_WILL_RETRY' | 'PARKED';
+/**
+ * The statuses of an order's entries (key = the channel order id): ACCEPTED by the orders
+ * processor (validated, mapped, routed, a command sent to the ERP), WRITTEN by the ERP order sink.
+ * A parked order is PARKED, as a parked record is.
+ */
+export type OrderSyncStatus = 'ACCEPTED' | 'WRITTEN';
 /** The statuses of a channel-wide entry (scope CHANNEL). */
 export type ChannelStatus = 'CHANNEL_REFUSED' | 'CHANNEL_RESUMED';
 /** The key of a channel-wide entry: every key of the channel. */
@@ -21,7 +27,7 @@ export const registerKeyOf = (channel: string, key: string): string => `${channe
 export interface RegisterEntry {
   readonly channel: string;
   readonly key: string;
-  readonly status: SyncStatus | ChannelStatus;
+  readonly status: SyncStatus | ChannelStatus | OrderSyncStatus;
   readonly operation: 'UPSERT' | 'DELIST';
   readonly contentHash: string;
   readonly attempt: number;
@@ -46,4 +52,6 @@ export interface RegisterEntry {
   readonly probeIntervalMs: number | null;
   /** CHANNEL_RESUMED: how long delivery was paused. */
   readonly pausedMs: number | null;
+  /** An order's entry: the ERP order id once the ERP holds the order; absent or null otherwise. */
+  readonly erpOrderId?: string | null;
 }

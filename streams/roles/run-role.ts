@@ -25,6 +25,8 @@ import { startCdcWatch } from './cdc-watch.ts';
 import { ingestWithReplayDrops } from './ingest-replay-drops.ts';
 import { ingestRole } from './ingest-role.ts';
 import { offersRole } from './offers-role.ts';
+import { ordersRole } from './orders-role.ts';
+import { startErpOrdersRole } from './erp-orders-role.ts';
 import { startRegisterIndexRole } from './register-index-role.ts';
 import type { Role } from './role.ts';
 import { startSinkRole } from './sink-role.ts';
@@ -32,6 +34,7 @@ import { startSinkRole } from './sink-role.ts';
 const processorRoles: Partial<Record<RoleName, (config: SynclineConfig) => Role>> = {
   ingest: ingestRole,
   offers: offersRole,
+  orders: ordersRole,
 };
 
 export interface RunRoleOptions {
@@ -80,7 +83,9 @@ export async function runRole(options: RunRoleOptions): Promise<RunningRole> {
       ? await startProcessorRole(options, processorRole(config), registry, readiness)
       : options.role === 'sink'
         ? await startSinkWithReadiness(options, registry, readiness)
-        : await startRegisterIndexRole({ config, logger, registry, readiness });
+        : options.role === 'erp-orders'
+          ? await startErpOrdersRole({ config, logger, registry, readiness })
+          : await startRegisterIndexRole({ config, logger, registry, readiness });
   } catch (error) {
     await server.close();
     throw error;

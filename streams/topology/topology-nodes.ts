@@ -7,12 +7,16 @@ import { cdcWatchdogTopology } from '../cdc/cdc-topology.ts';
 import type { NodeDeclaration } from '../contracts/topology-nodes.ts';
 import { ingestTopology } from '../processors/ingest/ingest-topology.ts';
 import { offersTopology } from '../processors/offers/offers-topology.ts';
+import { ordersTopology } from '../processors/orders/orders-topology.ts';
+import { erpOrderSinkTopology } from '../sinks/erp-orders/erp-orders-topology.ts';
 import { channelSinkTopology, registerIndexTopology } from '../sinks/sink-topology.ts';
 
 export const topologyNodes: readonly NodeDeclaration[] = [
   ingestTopology,
   offersTopology,
+  ordersTopology,
   cdcWatchdogTopology,
   channelSinkTopology,
+  erpOrderSinkTopology,
   registerIndexTopology,
 ];

@@ -76,6 +76,7 @@ test("each role checks the chart's rendered config with the chart's arguments", 
     SYNCLINE_OPS_DATABASE_URL: 'postgresql://syncline@ops:5432/ops',
     SYNCLINE_CONNECT_URL: 'http://connect:8083',
     SYNCLINE_CDC_PG_URL: 'postgresql://debezium@erp:5432/erp',
+    SYNCLINE_ERP_ORDERS_URL: 'postgresql://erp_app@erp-db:5432/erp',
     SYNCLINE_MAGENTO_URL: 'https://shop.example.com',
     SYNCLINE_WEBHOOK_URL: 'https://marketplace.example.com/hooks',
   };

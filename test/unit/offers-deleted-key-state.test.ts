@@ -26,6 +26,7 @@ const sample: OffersConfig = loadSynclineConfig(join(repoRoot, 'infra', 'local',
   SYNCLINE_WEBHOOK_URL: 'http://localhost:8490/webhook',
   SYNCLINE_CONNECT_URL: 'http://localhost:8083',
   SYNCLINE_CDC_PG_URL: 'postgresql://debezium@localhost/erp',
+  SYNCLINE_ERP_ORDERS_URL: 'postgresql://erp_app@erp-db:5432/erp',
 });
 
 class MemoryState implements StateView {

@@ -21,6 +21,7 @@ const env: Record<string, string> = {
   SYNCLINE_WEBHOOK_URL: 'http://marketplace-bridge:8490/offers',
   SYNCLINE_CONNECT_URL: 'http://connect:8083',
   SYNCLINE_CDC_PG_URL: 'postgresql://debezium:secret@erp-db:5432/erp',
+  SYNCLINE_ERP_ORDERS_URL: 'postgresql://erp_app@erp-db:5432/erp',
 };
 
 const dir = mkdtempSync(join(tmpdir(), 'syncline-config-test-'));
@@ -80,7 +81,14 @@ describe('loadSynclineConfig', () => {
     });
     assert.deepEqual(config.metrics, {
       host: '127.0.0.1',
-      ports: { ingest: 9464, offers: 9465, sink: 9466, 'register-index': 9467 },
+      ports: {
+        ingest: 9464,
+        offers: 9465,
+        sink: 9466,
+        'register-index': 9467,
+        orders: 9468,
+        'erp-orders': 9470,
+      },
     });
     assert.deepEqual(config.ops, {
       databaseUrl: 'postgresql://ops:secret@ops-db:5432/syncline_ops',
@@ -161,7 +169,14 @@ describe('loadSynclineConfig', () => {
     });
     assert.deepEqual(config.metrics, {
       host: '127.0.0.1',
-      ports: { ingest: 9464, offers: 9465, sink: 9466, 'register-index': 9467 },
+      ports: {
+        ingest: 9464,
+        offers: 9465,
+        sink: 9466,
+        'register-index': 9467,
+        orders: 9468,
+        'erp-orders': 9470,
+      },
     });
     assert.equal(config.ops, undefined, 'no ops database is needed while no channel has a sink');
     assert.deepEqual(config.channels, [
@@ -193,6 +208,7 @@ describe('loadSynclineConfig', () => {
       'ops.databaseUrl: environment variable SYNCLINE_OPS_DATABASE_URL is not set',
       'cdc.connectUrl: environment variable SYNCLINE_CONNECT_URL is not set',
       'cdc.connectors[0].replicationSlot.databaseUrl: environment variable SYNCLINE_CDC_PG_URL is not set',
+      'orders.erp.url: environment variable SYNCLINE_ERP_ORDERS_URL is not set',
       'channels[0].sink.settings.baseUrl: environment variable SYNCLINE_MAGENTO_URL is not set',
       'channels[2].sink.settings.url: environment variable SYNCLINE_WEBHOOK_URL is not set',
     ]);

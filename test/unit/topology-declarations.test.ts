@@ -34,6 +34,7 @@ const sample = loadSynclineConfig(join(repoRoot, 'infra', 'local', 'syncline.yam
   SYNCLINE_WEBHOOK_URL: 'http://localhost:8490/webhook',
   SYNCLINE_CONNECT_URL: 'http://localhost:8083',
   SYNCLINE_CDC_PG_URL: 'postgresql://debezium@localhost/erp',
+  SYNCLINE_ERP_ORDERS_URL: 'postgresql://erp_app@erp-db:5432/erp',
 });
 const month = String(30 * 24 * 3600 * 1000);
 

@@ -22,6 +22,7 @@ const sample = loadSynclineConfig(join(repoRoot, 'infra', 'local', 'syncline.yam
   SYNCLINE_WEBHOOK_URL: 'http://localhost:8490/webhook',
   SYNCLINE_CONNECT_URL: 'http://localhost:8083',
   SYNCLINE_CDC_PG_URL: 'postgresql://debezium@localhost/erp',
+  SYNCLINE_ERP_ORDERS_URL: 'postgresql://erp_app@erp-db:5432/erp',
 });
 
 const pinned = `syncline topology: sources -> processors -> topics -> sinks
@@ -53,6 +54,20 @@ processors
             family: family SKU -> the family's parent and variants
             last: <channel> U+001F <key> -> the content hash last written (suppression)
             parked: <channel> U+001F <key> -> the sentence last parked (one dead letter per problem)
+  orders: processor in role orders, consumer group syncline-orders
+    reads   channel.<id>.order.v1
+            catalog.product.v1
+            catalog.stock.v1
+            syncline.orders.line-lookup.v1
+            syncline.orders.line-answer.v1
+    writes  erp.order.command.v1
+            sync.register.v1
+            syncline.orders.line-lookup.v1
+            syncline.orders.line-answer.v1
+    parks   syncline.orders.dlq.v1
+    stores  order: channel U+001F channel order id -> the newest version seen, whether a command went to the ERP, the order awaiting its line answers
+            product: SKU -> the SKU is a product of the ERP
+            stock: SKU U+001F warehouse -> units available (on hand - reserved)
   cdc watchdog: watchdog in role ingest, consumer group none (end offsets only)
     reads   __debezium-heartbeat.<topicPrefix>
             <topicPrefix>.<schema>.<table>
@@ -65,6 +80,12 @@ sinks
     to      the channel's API, through its adapter (magento, webhook, db-table)
     stores  ops channel_holding: channel, key -> the content hash the channel holds
             ops sink_budget: channel -> the API budget shared by the channel's replicas
+  ERP order sink: sink in role erp-orders, consumer group syncline-erp-orders
+    reads   erp.order.command.v1
+    writes  sync.register.v1
+    parks   syncline.orders.dlq.v1
+    to      the ERP's order interchange tables (PostgreSQL or MariaDB)
+    stores  ERP sales_order, sales_order_line, sales_order_status: sales channel, channel order id (unique) -> the ERP order, its lines and its status history
   register index: sink in role register-index, consumer group syncline-register-index
     reads   sync.register.v1
     to      the ops database
@@ -88,13 +109,13 @@ topics (streams/contracts/topics.ts)
     value   the canonical product; Avro, schemas/catalog.product.v1.avsc, subject <topic>-value
     kept    compacted; created by the roles that use it
     from    ingest
-    to      offers
+    to      offers, orders
   catalog.stock.v1
     key     SKU U+001F warehouse; partitioned by the key up to its first U+001F (the SKU)
     value   the canonical stock level; Avro, schemas/catalog.stock.v1.avsc, subject <topic>-value
     kept    compacted; created by the roles that use it
     from    ingest
-    to      offers
+    to      offers, orders
   catalog.price.v1
     key     SKU U+001F price list; partitioned by the key up to its first U+001F (the SKU)
     value   the canonical price; Avro, schemas/catalog.price.v1.avsc, subject <topic>-value
@@ -135,18 +156,38 @@ topics (streams/contracts/topics.ts)
     key     <channel>/<key>, or <channel>/* for the whole channel; partitioned by the whole key
     value   a register entry: one outcome at one attempt, with lineage; Avro, schemas/sync.register.v1.avsc, subject <topic>-value
     kept    deleted after 30 days; created by the roles that use it
-    from    channel sink
+    from    orders, channel sink, ERP order sink
     to      register index
   channel.<id>.order.v1
     key     the channel's order id; partitioned by the whole key
     value   the latest version of a channel order; Avro, schemas/channel.order.v1.avsc, subject <topic>-value
     kept    compacted; created by the roles that use it
-    declared, no processor yet
+    from    nothing yet
+    to      orders
   erp.order.command.v1
     key     channel U+001F channel order id; partitioned by the whole key
     value   a command for the ERP: place, amend or cancel an order; Avro, schemas/erp.order.command.v1.avsc, subject <topic>-value
     kept    deleted after the broker's retention; created by the roles that use it
-    declared, no processor yet
+    from    orders
+    to      ERP order sink
+  syncline.orders.line-lookup.v1
+    key     SKU U+001F channel U+001F channel order id U+001F line number; partitioned by the key up to its first U+001F (the SKU)
+    value   an order line asking the task that holds its SKU: is it known, how much stock where; JSON
+    kept    deleted after the broker's retention; created by the roles that use it
+    from    orders
+    to      orders
+  syncline.orders.line-answer.v1
+    key     channel order id U+001F channel U+001F line number; partitioned by the key up to its first U+001F (the SKU)
+    value   the SKU task's answer for one order line: known to the ERP, stock per warehouse; JSON
+    kept    deleted after the broker's retention; created by the roles that use it
+    from    orders
+    to      orders
+  syncline.orders.dlq.v1
+    key     channel U+001F channel order id; partitioned by the whole key
+    value   a dead letter of an order: code, sentence, source position and bytes; JSON
+    kept    deleted after 30 days; created by the roles that use it
+    from    orders, ERP order sink
+    to      an operator
   channel.<id>.order-status.v1
     key     the channel's order id; partitioned by the whole key
     value   an ERP order's status or shipment, for the channel; Avro, schemas/channel.order-status.v1.avsc, subject <topic>-value
