@@ -100,6 +100,7 @@ export function registerEntry(channel: string, record: SinkRecord, fate: Fate, n
     scope: 'RECORD',
     probeIntervalMs: null,
     pausedMs: null,
+    erpOrderId: null,
   };
 }
 
@@ -151,6 +152,7 @@ export function channelRegisterEntry(
     scope: 'CHANNEL',
     probeIntervalMs: refused ? probeIntervalMs : null,
     pausedMs,
+    erpOrderId: null,
   };
 }
 

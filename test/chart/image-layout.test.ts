@@ -60,7 +60,10 @@ before(() => {
 test('the compiled CLI answers --help as the entrypoint runs it, without tsx or dev dependencies', () => {
   const result = runAsImage(['--help']);
   assert.equal(result.status, 0, result.stderr);
-  assert.match(result.stdout, /^usage: syncline <ingest\|offers\|sink\|register-index> --config/);
+  assert.match(
+    result.stdout,
+    /^usage: syncline <ingest\|offers\|sink\|register-index\|orders\|erp-orders> --config/,
+  );
 });
 
 test("each role checks the chart's rendered config with the chart's arguments", () => {
