@@ -238,6 +238,35 @@ describe('the orders processor', () => {
     );
   });
 
+  it('amends with a later version of an order whose first version was parked (the ERP creates it from the amendment)', () => {
+    catalog();
+    const first = channelOrder({ currency: 'USD' });
+    assert.equal(run([orderIn(first)]).dlq[0]!.code, 'WRONG_CURRENCY');
+    const fixed = run([orderIn(laterOrder(first, 1000, { currency: 'EUR' }))]);
+    assert.deepEqual(
+      fixed.commands.map((c) => c.kind),
+      ['amend'],
+    );
+  });
+
+  it('amends with a later version after a replay that read the answers before their order', () => {
+    catalog();
+    const lookups = run([orderIn(channelOrder())], true).inFlight;
+    const answers = run(lookups, true).inFlight;
+    assert.equal(answers.length, 2);
+    // A task's state rebuilt by a replay that meets the answers first: they decide nothing, and
+    // the order looks undecided; its next version must still amend what the ERP holds.
+    state = new MemoryState();
+    catalog();
+    assert.deepEqual(run(answers).commands, []);
+    assert.deepEqual(run([orderIn(channelOrder())], true).commands, []);
+    const later = run([orderIn(laterOrder(channelOrder(), 1000))]);
+    assert.deepEqual(
+      later.commands.map((c) => c.kind),
+      ['amend'],
+    );
+  });
+
   it('decides only the newest version when a newer one arrives while the lines are being looked up', () => {
     catalog();
     const first = run([orderIn(channelOrder())], true);
@@ -248,7 +277,7 @@ describe('the orders processor', () => {
     const out = run([...first.inFlight, ...newer.inFlight]);
     assert.deepEqual(
       out.commands.map((c) => [c.kind, c.lines.map((l) => l.sku)]),
-      [['place', ['SKU-000003']]],
+      [['amend', ['SKU-000003']]],
     );
   });
 
