@@ -62,15 +62,20 @@ interface PendingOrder {
   readonly tag: string;
   readonly draft: OrderDraft;
   readonly cancelled: boolean;
+  /** An earlier version of the order was seen: this one amends it. */
+  readonly amends: boolean;
   readonly source: OrderSource;
   readonly answers: Readonly<Record<string, LineAnswer>>;
 }
 
-/** What the task remembers of one order. */
+/**
+ * What the task remembers of one order. Whether a version places or amends depends only on whether
+ * an earlier version was seen, never on what became of it: a replay into state after a crash may
+ * read an order's answers before the order itself and leave a decided version looking undecided.
+ * An amendment of an order the ERP never got creates it (the writer's convention).
+ */
 export interface OrderMemory {
   readonly version: ChannelOrderVersion;
-  /** A command went to the ERP: the next one amends. */
-  readonly sent: boolean;
   readonly pending: PendingOrder | null;
 }
 
@@ -88,19 +93,14 @@ function looksLikeOrder(value: unknown): value is ChannelOrder {
   );
 }
 
-function commandOf(pending: PendingOrder, warehouses: readonly string[], sent: boolean): ErpOrderCommand {
-  const kind = pending.cancelled ? 'cancel' : sent ? 'amend' : 'place';
+function commandOf(pending: PendingOrder, warehouses: readonly string[]): ErpOrderCommand {
+  const kind = pending.cancelled ? 'cancel' : pending.amends ? 'amend' : 'place';
   const lines = pending.draft.lines.map((line, i) => ({ ...line, warehouse: warehouses[i]! }));
   return { ...pending.draft, kind, lines };
 }
 
 /** The order decided: the command and its register entry, or its dead letter and register entry. */
-function decide(
-  config: OrderChannelConfig,
-  pending: PendingOrder,
-  memory: OrderMemory,
-  nowMs: number,
-): { records: OutputRecord[]; sent: boolean } {
+function decide(config: OrderChannelConfig, pending: PendingOrder, nowMs: number): OutputRecord[] {
   const ref: OrderRef = { ...pending.draft, tag: pending.tag };
   const answers = pending.draft.lines.map((line) => pending.answers[String(line.lineNo)]!);
   const unknown = [...new Set(answers.filter((a) => !a.known).map((a) => a.sku))];
@@ -116,12 +116,12 @@ function decide(
     const country = pending.draft.shippingAddress.country;
     const routing = routeOrder(pending.draft.lines, country, rules, available, config.channel);
     if (routing.ok) {
-      const check = checkErpOrderCommand(commandOf(pending, routing.warehouses, memory.sent));
-      if (check.ok) return { records: accepted(check.command, ref, pending.source, nowMs), sent: true };
+      const check = checkErpOrderCommand(commandOf(pending, routing.warehouses));
+      if (check.ok) return accepted(check.command, ref, pending.source, nowMs);
       problems.push({ code: 'INVALID_COMMAND', text: check.problems.join('; ') });
     } else problems.push(routing.problem);
   }
-  return { records: parked(problems, ref, pending.source, nowMs), sent: memory.sent };
+  return parked(problems, ref, pending.source, nowMs);
 }
 
 const asRecords = (records: readonly OutputRecord[]): Emission[] =>
@@ -155,7 +155,6 @@ export function ordersProcessor(config: {
     const key = `${order.channelId}${separator}${order.channelOrderId}`;
     const memory = state.get<OrderMemory>(orderTable, key);
     if (memory !== undefined && compareVersions(version, memory.version) <= 0) return [];
-    const sent = memory?.sent ?? false;
     const tag = tagOf(version);
     const ref: OrderRef = { channel: order.channelId, channelOrderId: order.channelOrderId, tag };
     const source: OrderSource = {
@@ -178,17 +177,18 @@ export function ordersProcessor(config: {
           ],
         };
     if (!drafted.ok) {
-      state.put(orderTable, key, { version, sent, pending: null } satisfies OrderMemory);
+      state.put(orderTable, key, { version, pending: null } satisfies OrderMemory);
       return asRecords(parked(drafted.problems, ref, source, record.timestampMs));
     }
     const pending: PendingOrder = {
       tag,
       draft: drafted.draft,
       cancelled: order.cancelled,
+      amends: memory !== undefined,
       source,
       answers: {},
     };
-    state.put(orderTable, key, { version, sent, pending } satisfies OrderMemory);
+    state.put(orderTable, key, { version, pending } satisfies OrderMemory);
     const warehouses = rules!.routing.warehouses.map((w) => w.code);
     return drafted.draft.lines.map((line) => {
       const lookup: LineLookup = { ...ref, lineNo: line.lineNo, sku: line.sku, warehouses };
@@ -223,13 +223,8 @@ export function ordersProcessor(config: {
       state.put(orderTable, key, { ...memory, pending: { ...pending, answers } } satisfies OrderMemory);
       return [];
     }
-    const { records, sent } = decide(
-      rulesOf.get(answer.channel)!,
-      { ...pending, answers },
-      memory,
-      record.timestampMs,
-    );
-    state.put(orderTable, key, { version: memory.version, sent, pending: null } satisfies OrderMemory);
+    const records = decide(rulesOf.get(answer.channel)!, { ...pending, answers }, record.timestampMs);
+    state.put(orderTable, key, { version: memory.version, pending: null } satisfies OrderMemory);
     return asRecords(records);
   }
 
