@@ -97,8 +97,17 @@ const expectedLines = (orders: readonly ChannelOrder[]): ErpLine[] =>
           : a.line_no - b.line_no,
     );
 
+/** Numbers as numbers, sorted as expectedLines sorts (the database's collation may differ). */
 const normalised = (lines: ErpLine[]): ErpLine[] =>
-  lines.map((l) => ({ ...l, line_no: Number(l.line_no), quantity: Number(l.quantity) }));
+  lines
+    .map((l) => ({ ...l, line_no: Number(l.line_no), quantity: Number(l.quantity) }))
+    .sort((a, b) =>
+      a.channel_order_id < b.channel_order_id
+        ? -1
+        : a.channel_order_id > b.channel_order_id
+          ? 1
+          : a.line_no - b.line_no,
+    );
 
 function erpConfig(target: ErpTarget): string {
   const base = writeSampleConfigVariant(join(dir, `base-${target}.yaml`), { stateDir: join(dir, 'state') });
