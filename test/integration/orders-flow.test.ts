@@ -179,10 +179,14 @@ describe('channel orders into the ERP', () => {
       assert.equal(await erpOrderCount('postgres', refused.channelOrderId), 0);
     assert.equal((JSON.parse(parked[0]!.sourceValue!) as ChannelOrder).channelId, 'webshop');
 
-    const entries = await orderRegisterEntries(
-      kafka,
-      (key) => key === good[0]!.channelOrderId || key === unknownSku.channelOrderId,
-    );
+    // The sink writes its register entry just after the ERP commit: wait for it, by polling.
+    const entries = await waitUntil('the register entries of two orders', async () => {
+      const found = await orderRegisterEntries(
+        kafka,
+        (key) => key === good[0]!.channelOrderId || key === unknownSku.channelOrderId,
+      );
+      return found.length >= 3 ? found : undefined;
+    });
     assert.deepEqual(
       entries.map((e) => [e.key, e.status]).sort(),
       [
