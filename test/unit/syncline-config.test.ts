@@ -86,8 +86,8 @@ describe('loadSynclineConfig', () => {
         offers: 9465,
         sink: 9466,
         'register-index': 9467,
-        orders: 9468,
-        'erp-orders': 9470,
+        orders: 9470,
+        'erp-orders': 9471,
       },
     });
     assert.deepEqual(config.ops, {
@@ -174,8 +174,8 @@ describe('loadSynclineConfig', () => {
         offers: 9465,
         sink: 9466,
         'register-index': 9467,
-        orders: 9468,
-        'erp-orders': 9470,
+        orders: 9470,
+        'erp-orders': 9471,
       },
     });
     assert.equal(config.ops, undefined, 'no ops database is needed while no channel has a sink');

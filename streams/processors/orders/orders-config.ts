@@ -8,7 +8,7 @@
  *
  *   orders:
  *     erp: { database: postgres, url: '${env:SYNCLINE_ERP_PG_URL}', schema: erp }
- *     lookup: { port: 9469 }
+ *     lookup: { port: 9472 }
  *     channels:
  *       - channel: webshop
  *         currency: EUR                      # default: the channel's currency
@@ -99,7 +99,7 @@ export const ordersJsonSchema = {
       default: {},
       properties: {
         host: { type: 'string', minLength: 1, default: '127.0.0.1' },
-        port: { type: 'integer', minimum: 0, maximum: 65535, default: 9469 },
+        port: { type: 'integer', minimum: 0, maximum: 65535, default: 9472 },
       },
     },
     channels: {
