@@ -24,6 +24,7 @@ const env: Record<string, string> = {
   SYNCLINE_WEBHOOK_URL: 'http://marketplace-bridge:8490/offers',
   SYNCLINE_CONNECT_URL: 'http://connect:8083',
   SYNCLINE_CDC_PG_URL: 'postgresql://debezium:cdc-pw-0417@erp-db:5432/erp',
+  SYNCLINE_ERP_ORDERS_URL: 'postgresql://erp_app:erp-pw-0417@erp-db:5432/erp',
   SYNCLINE_KAFKA_PASSWORD: 'kafka-pw-0417',
 };
 
