@@ -29,6 +29,7 @@ const env: NodeJS.ProcessEnv = {
   SYNCLINE_OPS_DATABASE_URL: 'postgresql://syncline@ops-db:5432/ops',
   SYNCLINE_CONNECT_URL: 'http://erp-connect-connect-api.kafka:8083',
   SYNCLINE_CDC_PG_URL: 'postgresql://debezium@erp-db:5432/erp',
+  SYNCLINE_ERP_ORDERS_URL: 'postgresql://erp_app@erp-db:5432/erp',
   SYNCLINE_MAGENTO_URL: 'https://shop.example.com',
   SYNCLINE_WEBHOOK_URL: 'https://marketplace.example.com/hooks/offers',
 };
