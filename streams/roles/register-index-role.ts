@@ -8,6 +8,7 @@ import { schemaRegistry } from '../runtime/codec/avro-codec.ts';
 import { SynclineError } from '../runtime/errors.ts';
 import { kafkaClient } from '../runtime/kafka/kafka-client.ts';
 import { ensureTopics } from '../runtime/kafka/topics.ts';
+import { consumerLagMetrics } from '../runtime/metrics.ts';
 import type { RoleReadiness } from '../runtime/readiness.ts';
 import { openOpsDatabase } from '../sinks/ops/ops-database.ts';
 import { runRegisterIndex } from '../sinks/register-index.ts';
@@ -61,6 +62,7 @@ export async function startRegisterIndexRole(options: RegisterIndexRoleOptions):
       // An ops database error in a batch is one kafkajs does not restart from: the index would
       // stand still with the process alive; its readiness ends the process instead.
       readiness: options.readiness.consumer('register-index'),
+      lag: { role: 'register-index', metrics: consumerLagMetrics(options.registry) },
     });
     return {
       async stop() {

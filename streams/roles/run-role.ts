@@ -15,7 +15,7 @@ import { runProcessor } from '../runtime/eos/processing-loop.ts';
 import { kafkaClient } from '../runtime/kafka/kafka-client.ts';
 import { partitionerBy } from '../runtime/kafka/partitioner-by.ts';
 import { ensureTopics } from '../runtime/kafka/topics.ts';
-import { engineMetrics } from '../runtime/metrics.ts';
+import { consumerLagMetrics, engineMetrics } from '../runtime/metrics.ts';
 import { RoleReadiness } from '../runtime/readiness.ts';
 import { declaredCodecs } from '../topology/declared-codecs.ts';
 import { partitionKeysOf } from '../topology/partition-keys.ts';
@@ -171,6 +171,7 @@ async function startProcessorRole(
     staleTaskFolderMs: config.processing.staleTaskFolderMs,
     // Ready once every task has started; gone for good ends the process (see runRole).
     readiness: readiness.consumer('processor'),
+    lag: { role: options.role, metrics: consumerLagMetrics(registry) },
   });
   logger.info(
     { inputs: role.processor.inputTopics, exactlyOnce: config.processing.exactlyOnce },

@@ -12,6 +12,7 @@ import { whenRegistryAnswers } from '../runtime/codec/registry-wait.ts';
 import { SynclineError } from '../runtime/errors.ts';
 import { kafkaClient } from '../runtime/kafka/kafka-client.ts';
 import { ensureTopics } from '../runtime/kafka/topics.ts';
+import { consumerLagMetrics } from '../runtime/metrics.ts';
 import type { RunningConsumer } from '../runtime/sink/batch-consumer.ts';
 import { openRecordWriter } from '../runtime/sink/record-writer.ts';
 import { adapterFactories } from '../sinks/adapter-registry.ts';
@@ -78,6 +79,7 @@ export async function startSinkRole(options: SinkRoleOptions): Promise<Started> 
   const pool = await openOpsDatabase(ops.databaseUrl, 2 + channels.length * 2);
   const writer = await openRecordWriter(kafka, (topic) => codecs.output(topic));
   const metrics = sinkMetrics(options.registry);
+  const lag = { role: 'sink', metrics: consumerLagMetrics(options.registry) };
   const expiry = expireDelistedHoldings({
     pool,
     channels: channels.map((c) => c.id),
@@ -101,6 +103,7 @@ export async function startSinkRole(options: SinkRoleOptions): Promise<Started> 
           writer,
           ops: pool,
           metrics,
+          lag,
           logger,
           onFatal: (error) => {
             // A sink without its consumer would look alive and deliver nothing: exit, so the

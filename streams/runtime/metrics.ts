@@ -109,3 +109,31 @@ export function ingestMetrics(registry: Registry): IngestMetrics {
     }),
   };
 }
+
+/**
+ * A consumer group's lag, exported by every role that consumes (kafka/consumer-lag.ts), per
+ * partition the instance is assigned: so a partition is reported once, by its owner, and a
+ * consumer that stands still (a channel down, a stuck task) still reports its growing lag.
+ */
+export interface ConsumerLagMetrics {
+  readonly records: Gauge<'role' | 'group' | 'topic' | 'partition'>;
+  readonly seconds: Gauge<'role' | 'group' | 'topic' | 'partition'>;
+}
+
+export function consumerLagMetrics(registry: Registry): ConsumerLagMetrics {
+  const labelNames = ['role', 'group', 'topic', 'partition'] as const;
+  return {
+    records: new Gauge({
+      name: 'syncline_consumer_lag_records',
+      help: "Records in the partition after the group's committed offset (commit markers the consumer saw are not counted)",
+      labelNames,
+      registers: [registry],
+    }),
+    seconds: new Gauge({
+      name: 'syncline_consumer_lag_seconds',
+      help: 'Age of the oldest record after the committed offset, estimated from end-offset samples (0 when caught up)',
+      labelNames,
+      registers: [registry],
+    }),
+  };
+}

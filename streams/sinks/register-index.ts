@@ -9,6 +9,7 @@ import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { TopicCodec } from '../runtime/codec/topic-codec.ts';
 import type { ConsumerReadiness } from '../runtime/readiness.ts';
+import type { ConsumerLagReporting } from '../runtime/kafka/consumer-lag.ts';
 import { consumeInBatches, type RunningConsumer } from '../runtime/sink/batch-consumer.ts';
 import { registerTopic, type RegisterEntry } from './register-entry.ts';
 import { registerIndexTopology } from './sink-topology.ts';
@@ -26,6 +27,8 @@ export interface RegisterIndexOptions {
   readonly onIndexed?: (rows: number) => void;
   /** The consumer's readiness; it calls its role's `onGone` when the consumer is gone for good. */
   readonly readiness?: ConsumerReadiness;
+  /** Exports the index's lag on the register topic. */
+  readonly lag?: ConsumerLagReporting;
 }
 
 const columns = [
@@ -83,6 +86,7 @@ export async function runRegisterIndex(options: RegisterIndexOptions): Promise<R
     logger,
     concurrency: 2,
     readiness: options.readiness,
+    lag: options.lag,
     async onBatch(records) {
       const rows = records
         .filter((r) => r.value !== undefined && r.value !== null)

@@ -12,6 +12,7 @@ import { contentHash, contentHashHeader } from '../contracts/content-hash.ts';
 import { channelDlqTopicOf } from '../contracts/topics.ts';
 import type { Offer } from '../contracts/channel-offer.ts';
 import type { TopicCodec } from '../runtime/codec/topic-codec.ts';
+import type { ConsumerLagReporting } from '../runtime/kafka/consumer-lag.ts';
 import { parkedRecord } from '../runtime/eos/parked-record.ts';
 import {
   consumeInBatches,
@@ -52,6 +53,8 @@ export interface ChannelSinkOptions {
   readonly writer: RecordWriter;
   readonly ops: pg.Pool;
   readonly metrics: SinkMetrics;
+  /** Exports the channel group's lag (records and seconds behind) per partition. */
+  readonly lag?: ConsumerLagReporting;
   readonly logger: Logger;
   readonly now?: () => number;
   /** The consumer gave up for good (see consumeInBatches). */
@@ -159,6 +162,7 @@ export async function runChannelSink(options: ChannelSinkOptions): Promise<Runni
     maxWaitTimeMs: sink.maxWaitTimeMs,
     concurrency: sink.concurrency,
     onFatal: options.onFatal,
+    lag: options.lag,
     async onBatch(consumed, context) {
       const { records, unreadable } = sinkRecords(consumed);
       await record(unreadable);

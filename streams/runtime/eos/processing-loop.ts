@@ -12,6 +12,7 @@ import type { Admin, Consumer, ICustomPartitioner, Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { Codecs } from '../codec/topic-codec.ts';
 import { coPartitionedAssigner } from '../kafka/co-partitioned-assigner.ts';
+import { watchConsumerLag, type ConsumerLagReporting } from '../kafka/consumer-lag.ts';
 import type { EngineMetrics } from '../metrics.ts';
 import type { Processor } from '../processor.ts';
 import type { ConsumerReadiness } from '../readiness.ts';
@@ -44,6 +45,8 @@ export interface ProcessingOptions {
    * back within it restores only what it missed). Default 10 minutes.
    */
   readonly staleTaskFolderMs?: number;
+  /** Exports the group's lag on the partitions this instance runs. */
+  readonly lag?: ConsumerLagReporting;
 }
 
 export const defaultStaleTaskFolderMs = 600_000;
@@ -71,6 +74,10 @@ export async function runProcessor(options: ProcessingOptions): Promise<RunningP
     maxWaitTimeInMs: options.maxWaitTimeMs ?? 100,
     retry: { retries: 10 },
   });
+
+  const lagWatch = options.lag
+    ? watchConsumerLag({ ...options.lag, admin, consumer, groupId, logger: log })
+    : undefined;
 
   const exactlyOnce = options.exactlyOnce ?? true;
   const dependencies: TaskDependencies = {
@@ -275,6 +282,7 @@ export async function runProcessor(options: ProcessingOptions): Promise<RunningP
       options.readiness?.stopping();
       clearInterval(timer);
       clearInterval(housekeeping);
+      lagWatch?.stop();
       await consumer.stop();
       await Promise.all([...tasks.keys()].map(stopTask));
       await consumer.disconnect();

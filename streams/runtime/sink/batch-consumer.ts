@@ -12,6 +12,7 @@ import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import { RegistryWait } from '../codec/registry-wait.ts';
 import type { TopicCodec } from '../codec/topic-codec.ts';
+import { watchConsumerLag, type ConsumerLagReporting } from '../kafka/consumer-lag.ts';
 import { textHeaders } from '../kafka/text-headers.ts';
 import type { ConsumerReadiness } from '../readiness.ts';
 
@@ -68,6 +69,8 @@ export interface BatchConsumerOptions {
   readonly onFatal?: (error: Error) => void;
   /** Told when the consumer joins, rebalances and crashes (it has no tasks: joined is running). */
   readonly readiness?: ConsumerReadiness;
+  /** Exports the group's lag on the partitions this member holds. */
+  readonly lag?: ConsumerLagReporting;
   /**
    * Handles a batch; resolves true when every record has its outcome (the batch is committed),
    * false when it was abandoned, e.g. because the sink is stopping (it is delivered again later).
@@ -108,6 +111,12 @@ export async function consumeInBatches(options: BatchConsumerOptions): Promise<R
     options.readiness?.assigned([]);
   });
   consumer.on(consumer.events.REBALANCING, () => options.readiness?.rebalancing());
+  const lagAdmin = options.lag ? kafka.admin() : undefined;
+  await lagAdmin?.connect();
+  const lagWatch =
+    options.lag && lagAdmin
+      ? watchConsumerLag({ ...options.lag, admin: lagAdmin, consumer, groupId: options.groupId, logger })
+      : undefined;
   await consumer.connect();
   await consumer.subscribe({ topics: [topic], fromBeginning: true });
   await consumer.run({
@@ -206,7 +215,9 @@ export async function consumeInBatches(options: BatchConsumerOptions): Promise<R
     async stop() {
       options.readiness?.stopping();
       stopping.abort();
+      lagWatch?.stop();
       await consumer.disconnect();
+      await lagAdmin?.disconnect();
     },
   };
 }
