@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Installs what the local stack runs on, from Debian's packages: a Java 17 runtime and Maven (Kafka,
 # Connect, Debezium and Apicurio come from Maven Central through them), the PostgreSQL and MariaDB
-# servers (the ERP databases), promtool (Debian's prometheus package) for the chart's alert rule
-# tests, nginx (an authenticating proxy in front of the registry in the registry-auth test) and
-# openssl (the broker's TLS certificates). Node.js 20 must already be there. Safe to run again: it installs only what is missing.
+# servers (the ERP databases), Prometheus (its server scrapes the local roles and Kafka Connect and
+# evaluates the chart's alert rules; its promtool tests them), Alertmanager, nginx (an
+# authenticating proxy in front of the registry in the registry-auth test) and openssl (the
+# broker's TLS certificates). Node.js 20 must already be there. Safe to run again: it installs only
+# what is missing.
 set -euo pipefail
 
 need=()
@@ -24,7 +26,8 @@ have_cmd psql || need+=(postgresql-client)
 have_cmd mariadbd || [ -x /usr/sbin/mariadbd ] || need+=(mariadb-server)
 have_pkg mariadb-client || have_cmd mariadb || need+=(mariadb-client)
 have_cmd tar || need+=(tar)
-have_cmd promtool || need+=(prometheus)
+{ have_cmd promtool && have_cmd prometheus; } || need+=(prometheus)
+have_cmd prometheus-alertmanager || need+=(prometheus-alertmanager)
 have_cmd nginx || [ -x /usr/sbin/nginx ] || need+=(nginx)
 have_cmd openssl || need+=(openssl)
 
@@ -34,7 +37,7 @@ if ! have_cmd node || [ "$(node -p 'process.versions.node.split(".")[0]')" -lt 2
 fi
 
 if [ ${#need[@]} -eq 0 ]; then
-  echo "prerequisites: all present (Java 17+, Maven, PostgreSQL, MariaDB, promtool, nginx, openssl, Node $(node --version))"
+  echo "prerequisites: all present (Java 17+, Maven, PostgreSQL, MariaDB, Prometheus, Alertmanager, nginx, openssl, Node $(node --version))"
   exit 0
 fi
 
@@ -53,8 +56,9 @@ export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -qq
 # Debian starts a packaged server on install where it can; the stack runs its own clusters on their
 # own ports and data folders, so the packaged services are not needed. Where no policy-rc.d says
-# otherwise, one that refuses every start keeps them down during the install (the prometheus
-# package is here for its promtool only, and its server would take port 9090; nginx's would take 80).
+# otherwise, one that refuses every start keeps them down during the install (the packaged
+# Prometheus and Alertmanager services would take ports 9090 and 9093, Kafka's controller port;
+# nginx's would take 80).
 policy=/usr/sbin/policy-rc.d
 own_policy=""
 if [ ! -e "$policy" ]; then
