@@ -22,6 +22,7 @@ export interface StackVersions {
   readonly debezium: string;
   readonly debeziumMariadb: string;
   readonly apicurio: string;
+  readonly jmxExporter: string;
 }
 
 function pomProperty(pom: string, name: string): string {
@@ -37,6 +38,7 @@ export function versions(): StackVersions {
     debezium: pomProperty(pom, 'debezium.version'),
     debeziumMariadb: pomProperty(pom, 'debezium.mariadb.version'),
     apicurio: pomProperty(pom, 'apicurio.version'),
+    jmxExporter: pomProperty(pom, 'jmx.exporter.version'),
   };
 }
 
@@ -46,6 +48,8 @@ export interface StackLayout {
   readonly kafkaLibs: string;
   readonly connectPlugins: string;
   readonly apicurioJar: string;
+  /** The Prometheus JMX exporter's Java agent, which Connect runs with. */
+  readonly jmxExporterAgent: string;
 }
 
 export function layout(v: StackVersions = versions()): StackLayout {
@@ -53,6 +57,11 @@ export function layout(v: StackVersions = versions()): StackLayout {
     kafkaLibs: join(stackHome, `kafka-${v.kafka}`, 'libs'),
     connectPlugins: join(stackHome, `connect-plugins-${v.debezium}`),
     apicurioJar: join(stackHome, `apicurio-${v.apicurio}`, `apicurio-registry-app-${v.apicurio}-runner.jar`),
+    jmxExporterAgent: join(
+      stackHome,
+      `jmx-exporter-${v.jmxExporter}`,
+      `jmx_prometheus_javaagent-${v.jmxExporter}.jar`,
+    ),
   };
 }
 
@@ -102,7 +111,13 @@ export async function fetchStack(): Promise<StackLayout> {
   const where = layout(v);
   const digest = createHash('sha256').update(readFileSync(pomPath)).digest('hex').slice(0, 16);
   const marker = join(stackHome, `fetched-${digest}`);
-  if (existsSync(marker) && existsSync(where.kafkaLibs) && existsSync(where.apicurioJar)) return where;
+  if (
+    existsSync(marker) &&
+    existsSync(where.kafkaLibs) &&
+    existsSync(where.apicurioJar) &&
+    existsSync(where.jmxExporterAgent)
+  )
+    return where;
 
   mkdirSync(stackHome, { recursive: true });
   const mvn = maven();

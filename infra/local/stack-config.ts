@@ -25,6 +25,20 @@ export const portSettings = {
   registry: { env: 'SYNCLINE_REGISTRY_PORT', fallback: 8081, what: 'Schema registry (Apicurio)' },
   erpPostgres: { env: 'SYNCLINE_ERP_PG_PORT', fallback: 5433, what: 'ERP PostgreSQL' },
   erpMariadb: { env: 'SYNCLINE_ERP_MARIADB_PORT', fallback: 3307, what: 'ERP MariaDB' },
+  // Kafka's controller has 9093, Alertmanager's own default: Alertmanager moves to 9193.
+  prometheus: { env: 'SYNCLINE_PROMETHEUS_PORT', fallback: 9090, what: 'Prometheus' },
+  alertmanager: { env: 'SYNCLINE_ALERTMANAGER_PORT', fallback: 9193, what: 'Alertmanager' },
+  connectMetrics: {
+    env: 'SYNCLINE_CONNECT_METRICS_PORT',
+    fallback: 9404,
+    what: "Kafka Connect's metrics (Prometheus JMX exporter agent)",
+  },
+  /** Not the stack's: where Alertmanager sends notifications (the alert test's receiver, the demo's). */
+  alertReceiver: {
+    env: 'SYNCLINE_ALERT_RECEIVER_PORT',
+    fallback: 9199,
+    what: "Alertmanager's webhook receiver",
+  },
 } as const satisfies Record<string, PortSetting>;
 
 export type PortName = keyof typeof portSettings;
@@ -72,6 +86,11 @@ export const kafkaSasl = () => {
 
 export const connectUrl = (): string => `http://${host}:${port('connect')}`;
 export const registryUrl = (): string => `http://${host}:${port('registry')}/apis/ccompat/v7`;
+export const prometheusUrl = (): string => `http://${host}:${port('prometheus')}`;
+export const alertmanagerUrl = (): string => `http://${host}:${port('alertmanager')}`;
+export const connectMetricsUrl = (): string => `http://${host}:${port('connectMetrics')}/metrics`;
+/** Where Alertmanager delivers: a webhook receiver on the loopback (not started by the stack). */
+export const alertReceiverUrl = (): string => `http://${host}:${port('alertReceiver')}/alerts`;
 
 /** Credentials of the local, loopback-only databases. Not secrets: sample values for a dev stack. */
 export const erpPostgres = () => ({

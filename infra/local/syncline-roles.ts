@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parse, stringify } from 'yaml';
 import type { RoleName } from '../../streams/config/syncline-config.ts';
+import { removeScrapeTarget, writeScrapeTarget } from './monitoring/scrape-targets.ts';
 import { StackError } from './stack-error.ts';
 import {
   connectUrl,
@@ -172,5 +173,11 @@ export async function startRole(
     await sleep(100);
   }
   const line = output.split('\n').find((l) => l.includes('"msg":"running"')) ?? '';
-  return { ...running, metricsUrl: /"metrics":"(http[^"]+)"/.exec(line)?.[1] };
+  const metricsUrl = /"metrics":"(http[^"]+)"/.exec(line)?.[1];
+  // Scraped by the stack's Prometheus while it runs, whoever started it (demo, test, benchmark).
+  if (metricsUrl !== undefined && child.pid !== undefined) {
+    const target = writeScrapeTarget(role, metricsUrl, child.pid);
+    void exited.then(() => removeScrapeTarget(target));
+  }
+  return { ...running, metricsUrl };
 }

@@ -59,6 +59,19 @@ export function maven(): string {
   return found;
 }
 
+/** Debian's prometheus and prometheus-alertmanager packages. */
+export function prometheusServer(): { prometheus: string; alertmanager: string } {
+  const prometheus = onPath('prometheus');
+  const alertmanager = onPath('prometheus-alertmanager') ?? onPath('alertmanager');
+  if (!prometheus || !alertmanager) {
+    throw new StackError(
+      'MISSING_TOOL',
+      `Prometheus and Alertmanager were not found: the stack's monitoring needs them; ${install}.`,
+    );
+  }
+  return { prometheus, alertmanager };
+}
+
 export function tar(): string {
   const found = onPath('tar');
   if (!found) throw new StackError('MISSING_TOOL', `tar was not found; ${install}.`);

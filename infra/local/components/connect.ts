@@ -4,17 +4,40 @@
  * Connector configs never hold hosts or passwords: they read them from this worker's environment
  * through the `env` config provider (and files through `file`), which is what a production worker
  * would fill from Kubernetes secrets.
+ *
+ * Its metrics (Connect's connector and task states, Debezium's time since the last event and
+ * behind the source) are served for Prometheus by the JMX exporter agent, with the rules the chart
+ * ships (files/prometheus/kafka-connect-jmx-exporter.yaml).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Component } from '../component.ts';
-import { connectUrl, erpMariadb, erpPostgres, host, kafkaBrokers, port, stateDir } from '../stack-config.ts';
+import {
+  connectMetricsUrl,
+  connectUrl,
+  erpMariadb,
+  erpPostgres,
+  host,
+  kafkaBrokers,
+  port,
+  repoRoot,
+  stateDir,
+} from '../stack-config.ts';
 import { java } from '../tools.ts';
 import { probe } from './http-probe.ts';
 import { log4jFile } from './java-logging.ts';
 
 const home = join(stateDir, 'connect');
 const configFile = join(home, 'connect-distributed.properties');
+export const jmxExporterRules = join(
+  repoRoot,
+  'infra',
+  'helm',
+  'syncline',
+  'files',
+  'prometheus',
+  'kafka-connect-jmx-exporter.yaml',
+);
 
 /** The plugins the stack promises; Connect is healthy only once it has loaded all of them. */
 export const requiredPlugins = [
@@ -59,7 +82,7 @@ topic.creation.enable=true
 export const connect: Component = {
   name: 'connect',
   title: 'Kafka Connect + Debezium',
-  ports: ['connect'],
+  ports: ['connect', 'connectMetrics'],
   dependsOn: ['kafka'],
   startTimeoutMs: 240_000,
   stopSignal: 'SIGTERM',
@@ -83,6 +106,7 @@ export const connect: Component = {
         '-Xmx1g',
         '-XX:+UseG1GC',
         `-Dlog4j.configuration=file:${log4jFile('connect')}`,
+        `-javaagent:${stack.jmxExporterAgent}=${host}:${port('connectMetrics')}:${jmxExporterRules}`,
         '-cp',
         `${stack.kafkaLibs}/*`,
         'org.apache.kafka.connect.cli.ConnectDistributed',
@@ -108,6 +132,10 @@ export const connect: Component = {
     const missing = requiredPlugins.filter((p) => !plugins.body.includes(p));
     if (missing.length > 0) return `Connect has not loaded ${missing.join(', ')}`;
     const connectors = await probe(`${connectUrl()}/connectors`);
-    return connectors.ok ? undefined : connectors.reason;
+    if (!connectors.ok) return connectors.reason;
+    const metrics = await probe(connectMetricsUrl());
+    return metrics.ok
+      ? undefined
+      : `${metrics.reason}; a Connect started before it ran with the metrics agent: npm run stack:down, then up`;
   },
 };
