@@ -11,17 +11,10 @@ import { test } from 'node:test';
 import { parse } from 'yaml';
 import { repoRoot } from '../../infra/local/stack-config.ts';
 import { chartDir, run, tool } from '../helpers/chart-tools.ts';
+import { chartQueries, chartRules, metricsIn, rulesFile } from '../helpers/promql-metrics.ts';
 
-const rulesFile = join(chartDir, 'files', 'prometheus', 'syncline-alerts.yaml');
 const rulesTestFile = join(chartDir, 'tests', 'prometheus', 'syncline-alerts.test.yaml');
-
-interface Rule {
-  alert: string;
-  expr: string;
-}
-const rules = (parse(readFileSync(rulesFile, 'utf8')) as { groups: { rules: Rule[] }[] }).groups.flatMap(
-  (g) => g.rules,
-);
+const rules = chartRules();
 
 /** Every metric name declared in the roles' code (prom-client `name: 'syncline_...'`). */
 function declaredMetrics(): Set<string> {
@@ -57,27 +50,6 @@ function exporterNames(): RegExp[] {
   );
 }
 
-/** Metric names in a PromQL expression: identifiers not followed by `(`, minus keywords and labels. */
-function metricsIn(expr: string): string[] {
-  const withoutStrings = expr
-    .replace(/"[^"]*"/g, '""')
-    .replace(/\{[^}]*\}/g, '')
-    .replace(/\[[^\]]*\]/g, '');
-  // Whole identifiers; one followed by `(` is a function or an aggregation, not a metric.
-  const words = [...withoutStrings.matchAll(/[a-zA-Z_:][a-zA-Z0-9_:]*/g)]
-    .filter((m) => !/^\s*\(/.test(withoutStrings.slice(m.index + m[0].length)))
-    .map((m) => m[0]);
-  const keywords = new Set([
-    ...['by', 'without', 'on', 'ignoring', 'group_left', 'group_right', 'and', 'or', 'unless', 'bool'],
-    // Aggregations may take their grouping before the parenthesis: `sum by (channel) (...)`.
-    ...['sum', 'min', 'max', 'avg', 'count', 'group', 'stddev', 'stdvar', 'topk', 'bottomk', 'quantile'],
-  ]);
-  const grouped = new Set(
-    [...expr.matchAll(/\b(?:by|without|on|ignoring)\s*\(([^)]*)\)/g)].flatMap((m) => m[1]!.split(/\s*,\s*/)),
-  );
-  return words.filter((w) => !keywords.has(w) && !grouped.has(w) && !/^\d/.test(w));
-}
-
 test('promtool finds the rule file valid', () => {
   const result = run(tool('promtool'), ['check', 'rules', rulesFile]);
   assert.equal(result.status, 0, `${result.stdout}\n${result.stderr}`);
@@ -104,14 +76,7 @@ test('every alert has a test case with input series that fires it', () => {
 test('the alerts and the dashboard query only metrics the roles declare or the Connect exporter makes', () => {
   const declared = declaredMetrics();
   const exported = exporterNames();
-  const dashboard = JSON.parse(
-    readFileSync(join(chartDir, 'files', 'dashboards', 'syncline-pipeline.json'), 'utf8'),
-  ) as { panels: { title: string; targets: { expr: string }[] }[] };
-  const queries = [
-    ...rules.map((r) => ({ where: `alert ${r.alert}`, expr: r.expr })),
-    ...dashboard.panels.flatMap((p) => p.targets.map((t) => ({ where: `panel "${p.title}"`, expr: t.expr }))),
-  ];
-  const unknown = queries.flatMap(({ where, expr }) =>
+  const unknown = chartQueries().flatMap(({ where, expr }) =>
     metricsIn(expr)
       .filter((name) => !declared.has(name) && !exported.some((pattern) => pattern.test(name)))
       .map((name) => `${where}: ${name}`),
