@@ -68,10 +68,15 @@ export class OfferWriter {
     private readonly producer: Producer,
     private readonly codec: TopicCodec,
     private readonly topic: string,
+    private readonly transactional = false,
   ) {}
 
-  /** Creates the topic as the offers role does (compacted, 4 partitions) when it is not there yet. */
-  static async open(kafka: Kafka, topic: string): Promise<OfferWriter> {
+  /**
+   * Creates the topic as the offers role does (compacted, 4 partitions) when it is not there yet.
+   * With a `transactionalId`, each `write` is one Kafka transaction, as the offers processor
+   * commits, so a commit marker follows the records.
+   */
+  static async open(kafka: Kafka, topic: string, transactionalId?: string): Promise<OfferWriter> {
     const admin = kafka.admin();
     await admin.connect();
     try {
@@ -80,9 +85,9 @@ export class OfferWriter {
       await admin.disconnect();
     }
     const codec = await avroCodecFor(schemaRegistry(registryUrl()), topic, 'schemas/channel.offer.v1.avsc');
-    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, transactionalId });
     await producer.connect();
-    return new OfferWriter(producer, codec, topic);
+    return new OfferWriter(producer, codec, topic, transactionalId !== undefined);
   }
 
   async write(
@@ -103,6 +108,17 @@ export class OfferWriter {
           ...(offer === null ? {} : { [contentHashHeader]: contentHash(offer) }),
         },
       });
+    }
+    if (this.transactional) {
+      const transaction = await this.producer.transaction();
+      try {
+        await transaction.send({ topic: this.topic, messages, acks: -1 });
+        await transaction.commit();
+      } catch (error) {
+        await transaction.abort().catch(() => undefined);
+        throw error;
+      }
+      return;
     }
     for (let i = 0; i < messages.length; i += 500) {
       await this.producer.send({ topic: this.topic, messages: messages.slice(i, i + 500), acks: -1 });
