@@ -4,7 +4,7 @@
  * only `for`; Alertmanager routes everything to the loopback receiver, resolutions included.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -80,15 +80,21 @@ describe('local monitoring configuration', () => {
     ]);
   });
 
-  it("a role's targets file names its address and role, and goes with its process", () => {
+  it("a role's targets file names its address and role, and goes with its process; a file written by hand stays", () => {
     const file = targets.writeScrapeTarget('sink', 'http://127.0.0.1:41234/metrics', 4242);
     assert.deepEqual(JSON.parse(readFileSync(file, 'utf8')), [
       { targets: ['127.0.0.1:41234'], labels: { role: 'sink' } },
     ]);
-    targets.writeScrapeTarget('offers', 'http://127.0.0.1:41235/metrics', 4343);
+    targets.writeScrapeTarget('register-index', 'http://127.0.0.1:41235/metrics', 4343);
+    const byHand = join(scratch, 'prometheus', 'targets', 'by-hand.json');
+    writeFileSync(byHand, '[]');
     targets.removeStaleScrapeTargets((pid) => pid === 4343);
-    assert.deepEqual(readdirSync(join(scratch, 'prometheus', 'targets')), ['offers-4343.json']);
-    targets.removeScrapeTarget(join(scratch, 'prometheus', 'targets', 'offers-4343.json'));
+    assert.deepEqual(readdirSync(join(scratch, 'prometheus', 'targets')).sort(), [
+      'by-hand.json',
+      'register-index-4343.json',
+    ]);
+    targets.removeScrapeTarget(join(scratch, 'prometheus', 'targets', 'register-index-4343.json'));
+    targets.removeScrapeTarget(byHand);
     assert.deepEqual(readdirSync(join(scratch, 'prometheus', 'targets')), []);
   });
 });
