@@ -4,7 +4,8 @@
  * only `for`; Alertmanager routes everything to the loopback receiver, resolutions included.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -49,6 +50,19 @@ describe('local monitoring configuration', () => {
       join(scratch, 'prometheus', 'targets', '*.json'),
     ]);
     assert.deepEqual(jobs['kafka-connect']!.static_configs![0]!.targets, ['127.0.0.1:39904']);
+  });
+
+  it("the written configurations pass Prometheus's and Alertmanager's own checks", () => {
+    // Debian's packages (infra/local/install-prerequisites.sh) bring both tools.
+    mkdirSync(join(scratch, 'prometheus', 'targets'), { recursive: true });
+    const prometheusFile = join(scratch, 'prometheus.yml');
+    writeFileSync(prometheusFile, files.prometheusConfig([files.chartRulesFile]));
+    const promtool = spawnSync('promtool', ['check', 'config', prometheusFile], { encoding: 'utf8' });
+    assert.equal(promtool.status, 0, `${promtool.stdout}${promtool.stderr}`);
+    const alertmanagerFile = join(scratch, 'alertmanager.yml');
+    writeFileSync(alertmanagerFile, files.alertmanagerConfig());
+    const amtool = spawnSync('amtool', ['check-config', alertmanagerFile], { encoding: 'utf8' });
+    assert.equal(amtool.status, 0, `${amtool.stdout}${amtool.stderr}`);
   });
 
   it("the test override shortens every alert's `for` and changes nothing else", () => {
