@@ -7,9 +7,17 @@
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { cacheDir, repoRoot } from './stack-config.ts';
 import { StackError } from './stack-error.ts';
@@ -38,9 +46,16 @@ export function versions(): StackVersions {
     debezium: pomProperty(pom, 'debezium.version'),
     debeziumMariadb: pomProperty(pom, 'debezium.mariadb.version'),
     apicurio: pomProperty(pom, 'apicurio.version'),
-    jmxExporter: pomProperty(pom, 'jmx.exporter.version'),
+    jmxExporter: jmxExporterVersion,
   };
 }
+
+/**
+ * The Prometheus JMX exporter's Java agent, which Connect runs with. Kept out of the pom on
+ * purpose: a new pom changes its digest, and every machine would copy the whole stack again to get
+ * one jar; the agent is fetched on its own (fetchJmxExporterAgent) instead.
+ */
+const jmxExporterVersion = '1.0.1';
 
 export const stackHome = join(cacheDir, 'stack');
 
@@ -48,7 +63,6 @@ export interface StackLayout {
   readonly kafkaLibs: string;
   readonly connectPlugins: string;
   readonly apicurioJar: string;
-  /** The Prometheus JMX exporter's Java agent, which Connect runs with. */
   readonly jmxExporterAgent: string;
 }
 
@@ -111,13 +125,10 @@ export async function fetchStack(): Promise<StackLayout> {
   const where = layout(v);
   const digest = createHash('sha256').update(readFileSync(pomPath)).digest('hex').slice(0, 16);
   const marker = join(stackHome, `fetched-${digest}`);
-  if (
-    existsSync(marker) &&
-    existsSync(where.kafkaLibs) &&
-    existsSync(where.apicurioJar) &&
-    existsSync(where.jmxExporterAgent)
-  )
+  if (existsSync(marker) && existsSync(where.kafkaLibs) && existsSync(where.apicurioJar)) {
+    await fetchJmxExporterAgent(v, where);
     return where;
+  }
 
   mkdirSync(stackHome, { recursive: true });
   const mvn = maven();
@@ -163,7 +174,39 @@ export async function fetchStack(): Promise<StackLayout> {
   if (!existsSync(where.apicurioJar)) {
     throw new StackError('DOWNLOAD_FAILED', `The Apicurio archive did not contain ${where.apicurioJar}.`);
   }
+  await fetchJmxExporterAgent(v, where);
   writeFileSync(marker, new Date().toISOString());
   console.log(`  fetched in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   return where;
+}
+
+/** The JMX exporter agent jar from Maven Central into the stack's folder, once. */
+async function fetchJmxExporterAgent(v: StackVersions, where: StackLayout): Promise<void> {
+  if (existsSync(where.jmxExporterAgent)) return;
+  const repoArgs = process.env.SYNCLINE_MAVEN_REPO
+    ? [`-Dmaven.repo.local=${process.env.SYNCLINE_MAVEN_REPO}`]
+    : [];
+  mkdirSync(stackHome, { recursive: true });
+  await run(
+    maven(),
+    [
+      '-B',
+      ...repoArgs,
+      'org.apache.maven.plugins:maven-dependency-plugin:2.10:get',
+      '-Dtransitive=false',
+      `-Dartifact=io.prometheus.jmx:jmx_prometheus_javaagent:${v.jmxExporter}`,
+    ],
+    `the Prometheus JMX exporter agent ${v.jmxExporter}`,
+    stackHome,
+  );
+  const jar = join(
+    process.env.SYNCLINE_MAVEN_REPO ?? join(homedir(), '.m2', 'repository'),
+    'io/prometheus/jmx/jmx_prometheus_javaagent',
+    v.jmxExporter,
+    `jmx_prometheus_javaagent-${v.jmxExporter}.jar`,
+  );
+  mkdirSync(dirname(where.jmxExporterAgent), { recursive: true });
+  // Copied aside and renamed: a Connect starting meanwhile never loads half a jar.
+  copyFileSync(jar, `${where.jmxExporterAgent}.tmp`);
+  renameSync(`${where.jmxExporterAgent}.tmp`, where.jmxExporterAgent);
 }
