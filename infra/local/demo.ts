@@ -22,7 +22,14 @@ import { openErpActivity, type ErpActivity } from './erp/activity.ts';
 import { ErpError } from './erp/erp-error.ts';
 import { seedErp } from './erp/seed.ts';
 import { up } from './stack.ts';
-import { erpMariadb, erpPostgres, kafkaBrokers, registryUrl } from './stack-config.ts';
+import {
+  alertmanagerUrl,
+  erpMariadb,
+  erpPostgres,
+  kafkaBrokers,
+  prometheusUrl,
+  registryUrl,
+} from './stack-config.ts';
 import { describeOffer } from './demo/describe-offer.ts';
 import { runChannels } from './demo/run-channels.ts';
 import { resetDeliveries } from './demo/reset-deliveries.ts';
@@ -85,6 +92,9 @@ async function main(): Promise<void> {
   console.log(`  b2b-portal   portal database table portal.offer (database b2b_portal)`);
   console.log(`  marketplace  webhook receiver      ${channels.webhook.url}  (what it holds: GET /offers)`);
   const sinks = await runRoles(['sink', 'register-index']);
+  console.log(
+    `  monitoring   Prometheus ${prometheusUrl()}/alerts scrapes every role above; Alertmanager ${alertmanagerUrl()}`,
+  );
   const summary = openSyncSummary(startedAt);
   const printSummary = async () => {
     const counts = await summary.read();
