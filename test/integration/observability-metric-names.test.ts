@@ -72,6 +72,11 @@ describe(
         settings: { baseUrl: magento.url, auth: { type: 'integration', tokenEnv: 'SYNCLINE_MAGENTO_TOKEN' } },
       });
       const config = ingestConfig();
+      // Ingest subscribes to its input topics by name: they must exist, or it stops at its start.
+      await admin.createTopics({
+        topics: ingestInputs.map((topic) => ({ topic, numPartitions: 4 })),
+        waitForLeaders: true,
+      });
       roles.push(
         ...(await Promise.all([
           startRole('ingest', config),
