@@ -1,4 +1,8 @@
-/** The register-index role: `sync.register.v1` -> the ops database's searchable `sync_register`. */
+/**
+ * The register-index role: `sync.register.v1` -> the ops database's searchable `sync_register`,
+ * and every dead-letter topic (ingest's, offers', each configured channel's) -> `dead_letter`, so
+ * the open problems of every stage can be searched (streams/admin/).
+ */
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { Counter } from 'prom-client';
@@ -11,9 +15,11 @@ import { ensureTopics } from '../runtime/kafka/topics.ts';
 import { consumerLagMetrics } from '../runtime/metrics.ts';
 import type { RoleReadiness } from '../runtime/readiness.ts';
 import { openOpsDatabase } from '../sinks/ops/ops-database.ts';
+import { runDeadLetterIndex } from '../sinks/dead-letter-index.ts';
 import { runRegisterIndex } from '../sinks/register-index.ts';
 import type { Started } from './run-role.ts';
-import { registerIndexTopology } from '../sinks/sink-topology.ts';
+import { deadLetterIndexTopology, registerIndexTopology } from '../sinks/sink-topology.ts';
+import { topicNamesOfAll } from '../contracts/topology-nodes.ts';
 import { declaredCodecs } from '../topology/declared-codecs.ts';
 import { registryCodecs } from '../topology/registry-codecs.ts';
 import { topicSpecsOf } from '../topology/topic-specs.ts';
@@ -34,7 +40,7 @@ export async function startRegisterIndexRole(options: RegisterIndexRoleOptions):
   try {
     await ensureTopics(
       admin,
-      topicSpecsOf([registerIndexTopology], config, config.processing.partitions),
+      topicSpecsOf([registerIndexTopology, deadLetterIndexTopology], config, config.processing.partitions),
       config.processing.replicationFactor,
     );
   } finally {
@@ -45,14 +51,26 @@ export async function startRegisterIndexRole(options: RegisterIndexRoleOptions):
     config,
     registryCodecs(schemaRegistry(config.schemaRegistry)),
   );
-  const pool = await openOpsDatabase(config.ops.databaseUrl, 2);
+  const deadLetterCodecs = await declaredCodecs(
+    deadLetterIndexTopology,
+    config,
+    registryCodecs(schemaRegistry(config.schemaRegistry.url)),
+  );
+  const deadLetterTopics = topicNamesOfAll(deadLetterIndexTopology.reads, config);
+  const pool = await openOpsDatabase(config.ops.databaseUrl, 3);
   const indexed = new Counter({
     name: 'syncline_register_indexed_total',
     help: 'Register entries written to the ops database index',
     registers: [options.registry],
   });
+  const deadLettersIndexed = new Counter({
+    name: 'syncline_dead_letters_indexed_total',
+    help: 'Dead letters (of every stage) written to the ops database index',
+    registers: [options.registry],
+  });
+  let register: Awaited<ReturnType<typeof runRegisterIndex>> | undefined;
   try {
-    const running = await runRegisterIndex({
+    register = await runRegisterIndex({
       kafka,
       codec: codecs.input(registerTopic),
       ops: pool,
@@ -64,13 +82,27 @@ export async function startRegisterIndexRole(options: RegisterIndexRoleOptions):
       readiness: options.readiness.consumer('register-index'),
       lag: { role: 'register-index', metrics: consumerLagMetrics(options.registry) },
     });
+    const deadLetters = await runDeadLetterIndex({
+      kafka,
+      topics: deadLetterTopics,
+      // Every dead-letter topic is JSON (parked-record.ts): one codec reads them all.
+      codec: deadLetterCodecs.input(deadLetterTopics[0] ?? ''),
+      ops: pool,
+      sources: config.sources.map((s) => ({ id: s.id, topicPrefix: s.topicPrefix })),
+      retentionDays: config.ops.registerRetentionDays,
+      logger: logger.child({ index: 'dead-letters' }),
+      onIndexed: (rows) => deadLettersIndexed.inc(rows),
+      readiness: options.readiness.consumer('dead-letter-index'),
+    });
+    const running = register;
     return {
       async stop() {
-        await running.stop();
+        await Promise.all([running.stop(), deadLetters.stop()]);
         await pool.end();
       },
     };
   } catch (error) {
+    await register?.stop().catch(() => undefined);
     await pool.end();
     throw error;
   }

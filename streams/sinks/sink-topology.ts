@@ -32,3 +32,25 @@ export const registerIndexTopology: NodeDeclaration = {
   stores: [{ name: 'ops sync_register', key: 'register partition, offset', value: 'the register entry' }],
   delivers: 'the ops database',
 };
+
+/**
+ * The dead-letter index, in the register-index role beside the register index: every stage's dead
+ * letters into the ops database, so the open problems of ingest, offers and the sinks are searchable.
+ */
+export const deadLetterIndexTopology: NodeDeclaration = {
+  name: 'dead-letter index',
+  kind: 'sink',
+  role: 'register-index',
+  group: 'syncline-dead-letter-index',
+  reads: [{ topic: 'ingestDlq' }, { topic: 'offersDlq' }, { topic: 'channelDlq' }],
+  writes: [],
+  parks: [],
+  stores: [
+    {
+      name: 'ops dead_letter',
+      key: 'DLQ topic, partition, offset',
+      value: 'the dead letter and its ERP lineage',
+    },
+  ],
+  delivers: 'the ops database',
+};

@@ -143,6 +143,7 @@ export async function runChannelSink(options: ChannelSinkOptions): Promise<Runni
               offset: record.offset,
               key: record.key,
               raw: record.raw,
+              headers: record.headers,
             },
             at,
           ),

@@ -9,7 +9,11 @@ import { ingestTopology } from '../processors/ingest/ingest-topology.ts';
 import { offersTopology } from '../processors/offers/offers-topology.ts';
 import { ordersTopology } from '../processors/orders/orders-topology.ts';
 import { erpOrderSinkTopology } from '../sinks/erp-orders/erp-orders-topology.ts';
-import { channelSinkTopology, registerIndexTopology } from '../sinks/sink-topology.ts';
+import {
+  channelSinkTopology,
+  deadLetterIndexTopology,
+  registerIndexTopology,
+} from '../sinks/sink-topology.ts';
 
 export const topologyNodes: readonly NodeDeclaration[] = [
   ingestTopology,
@@ -19,4 +23,5 @@ export const topologyNodes: readonly NodeDeclaration[] = [
   channelSinkTopology,
   erpOrderSinkTopology,
   registerIndexTopology,
+  deadLetterIndexTopology,
 ];

@@ -90,6 +90,12 @@ sinks
     reads   sync.register.v1
     to      the ops database
     stores  ops sync_register: register partition, offset -> the register entry
+  dead-letter index: sink in role register-index, consumer group syncline-dead-letter-index
+    reads   syncline.ingest.dlq.v1
+            syncline.offers.dlq.v1
+            channel.<id>.dlq.v1
+    to      the ops database
+    stores  ops dead_letter: DLQ topic, partition, offset -> the dead letter and its ERP lineage
 
 topics (streams/contracts/topics.ts)
   <topicPrefix>.<schema>.<table>
@@ -127,7 +133,7 @@ topics (streams/contracts/topics.ts)
     value   a dead letter: code, sentence, source position and bytes; JSON
     kept    deleted after 30 days; created by the roles that use it
     from    ingest
-    to      an operator
+    to      dead-letter index, an operator
   syncline.offers.family.v1
     key     family SKU U+001F SKU; partitioned by the key up to its first U+001F (the SKU)
     value   the SKU's joined state while it is a member of the family; JSON
@@ -139,7 +145,7 @@ topics (streams/contracts/topics.ts)
     value   a dead letter of no channel: code, sentence, source position and bytes; JSON
     kept    deleted after 30 days; created by the roles that use it
     from    offers
-    to      an operator
+    to      dead-letter index, an operator
   channel.<id>.offer.v1
     key     SKU, or the parent SKU of a grouped family; partitioned by the key up to its first U+001F (the SKU)
     value   the channel offer; a tombstone delists; Avro, schemas/channel.offer.v1.avsc, subject <topic>-value
@@ -151,7 +157,7 @@ topics (streams/contracts/topics.ts)
     value   a dead letter of the channel: code, sentence, source position and bytes; JSON
     kept    deleted after 30 days; created by the roles that use it
     from    offers, channel sink
-    to      an operator
+    to      dead-letter index, an operator
   sync.register.v1
     key     <channel>/<key>, or <channel>/* for the whole channel; partitioned by the whole key
     value   a register entry: one outcome at one attempt, with lineage; Avro, schemas/sync.register.v1.avsc, subject <topic>-value

@@ -3,6 +3,7 @@
  * sentence), where the input was (topic, partition, offset) and the input itself, so an operator
  * can read why, fix it and resend it. Value of every `*.dlq.v1` topic written by processors.
  */
+import { onlyLineage } from '../lineage-headers.ts';
 import type { Parked } from '../processor.ts';
 
 export interface ParkedRecord {
@@ -23,6 +24,12 @@ export interface ParkedRecord {
   readonly sourceValue: string | null;
   readonly sourceValueEncoding: 'utf8' | 'base64' | 'omitted';
   readonly parkedAtMs: number;
+  /**
+   * The input's lineage headers (ERP source, table, log position, commit time), so a parked record
+   * can be followed back to its ERP row and compared with later deliveries of its key; absent when
+   * the input carried none (a CDC record: its envelope says where it came from).
+   */
+  readonly lineage?: Readonly<Record<string, string>>;
 }
 
 export interface ParkedInput {
@@ -31,6 +38,8 @@ export interface ParkedInput {
   readonly offset: string;
   readonly key: string | null;
   readonly raw: Buffer | null;
+  /** The input's headers, for its lineage. */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 export function parkedRecord(
@@ -42,6 +51,7 @@ export function parkedRecord(
 ): ParkedRecord {
   const text = input.raw?.toString('utf8') ?? null;
   const isUtf8 = input.raw === null || Buffer.from(text ?? '', 'utf8').equals(input.raw);
+  const lineage = onlyLineage(input.headers ?? {});
   return {
     processor,
     code: reason.code,
@@ -55,5 +65,6 @@ export function parkedRecord(
     sourceValue: input.raw === null || omitValue ? null : isUtf8 ? text : input.raw.toString('base64'),
     sourceValueEncoding: omitValue ? 'omitted' : isUtf8 ? 'utf8' : 'base64',
     parkedAtMs: nowMs,
+    ...(Object.keys(lineage).length > 0 ? { lineage } : {}),
   };
 }

@@ -227,8 +227,8 @@ export class Task {
   }
 
   private async emit(emission: Emission, input: InputRecord, raw: Buffer | null): Promise<void> {
-    const { topic, partition, offset, key } = input;
-    const source: ParkedInput = { topic, partition, offset, key, raw };
+    const { topic, partition, offset, key, headers: inputHeaders } = input;
+    const source: ParkedInput = { topic, partition, offset, key, raw, headers: inputHeaders };
     if (emission.kind === 'park') return this.park(emission.reason, source);
     const { record } = emission;
     // Outside the try: a topic the processor did not declare is its bug, not the record's, so it

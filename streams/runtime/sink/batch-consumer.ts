@@ -52,7 +52,8 @@ export interface BatchContext {
 export interface BatchConsumerOptions {
   readonly kafka: Kafka;
   readonly groupId: string;
-  readonly topic: string;
+  /** One topic, or several read by the same group with the same codec (the dead-letter topics). */
+  readonly topic: string | readonly string[];
   readonly codec: TopicCodec;
   readonly logger: Logger;
   /** How long a fetch waits for data when the topic is quiet: the floor of latency. */
@@ -85,7 +86,9 @@ export interface RunningConsumer {
 const heartbeatIntervalMs = 3_000;
 
 export async function consumeInBatches(options: BatchConsumerOptions): Promise<RunningConsumer> {
-  const { kafka, topic, codec, logger } = options;
+  const { kafka, codec, logger } = options;
+  const topics = typeof options.topic === 'string' ? [options.topic] : [...options.topic];
+  const topic = topics.join(',');
   const stopping = new AbortController();
   const registryWait = new RegistryWait(logger.child({ topic }));
   const consumer = kafka.consumer({
@@ -107,7 +110,11 @@ export async function consumeInBatches(options: BatchConsumerOptions): Promise<R
     if (!payload.restart) options.onFatal?.(payload.error);
   });
   consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
-    logger.info({ topic, partitions: payload.memberAssignment[topic] ?? [] }, 'partitions assigned');
+    const partitions =
+      topics.length === 1
+        ? (payload.memberAssignment[topics[0] ?? ''] ?? [])
+        : Object.fromEntries(topics.map((t) => [t, payload.memberAssignment[t] ?? []]));
+    logger.info({ topic, partitions }, 'partitions assigned');
     options.readiness?.assigned([]);
   });
   consumer.on(consumer.events.REBALANCING, () => options.readiness?.rebalancing());
@@ -118,7 +125,7 @@ export async function consumeInBatches(options: BatchConsumerOptions): Promise<R
       ? watchConsumerLag({ ...options.lag, admin: lagAdmin, consumer, groupId: options.groupId, logger })
       : undefined;
   await consumer.connect();
-  await consumer.subscribe({ topics: [topic], fromBeginning: true });
+  await consumer.subscribe({ topics, fromBeginning: true });
   await consumer.run({
     autoCommit: false,
     eachBatchAutoResolve: false,

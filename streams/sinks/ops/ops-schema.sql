@@ -61,3 +61,38 @@ ALTER TABLE sync_register ADD COLUMN IF NOT EXISTS paused_ms bigint;
 CREATE INDEX IF NOT EXISTS sync_register_by_key ON sync_register (channel, key, recorded_at DESC);
 CREATE INDEX IF NOT EXISTS sync_register_by_status ON sync_register (channel, status, recorded_at DESC);
 CREATE INDEX IF NOT EXISTS sync_register_by_time ON sync_register (recorded_at);
+-- Searching by key alone (a SKU on every channel) and by error class.
+CREATE INDEX IF NOT EXISTS sync_register_by_key_only ON sync_register (key, recorded_at DESC);
+CREATE INDEX IF NOT EXISTS sync_register_by_error ON sync_register (error_code, recorded_at DESC)
+  WHERE error_code IS NOT NULL;
+
+-- The searchable index of every dead-letter topic (ingest, offers, each channel's): one row per
+-- dead letter, identified by its position, so re-reading a DLQ inserts nothing twice. Kafka stays
+-- the source of truth. A row is an open problem until a later version of its key is delivered
+-- (decided when read, against sync_register: see streams/admin/open-problems.ts).
+CREATE TABLE IF NOT EXISTS dead_letter (
+  dlq_topic             text NOT NULL,
+  dlq_partition         integer NOT NULL,
+  dlq_offset            bigint NOT NULL,
+  stage                 text NOT NULL,
+  processor             text NOT NULL,
+  channel               text,
+  key                   text NOT NULL,
+  code                  text NOT NULL,
+  sentence              text NOT NULL,
+  source_topic          text NOT NULL,
+  source_partition      integer NOT NULL,
+  source_offset         bigint NOT NULL,
+  source_key            text,
+  source_value          text,
+  source_value_encoding text NOT NULL,
+  erp_source            text,
+  erp_table             text,
+  erp_position          text,
+  erp_tx_id             text,
+  erp_commit_at         timestamptz,
+  parked_at             timestamptz NOT NULL,
+  PRIMARY KEY (dlq_topic, dlq_partition, dlq_offset)
+);
+CREATE INDEX IF NOT EXISTS dead_letter_by_key ON dead_letter (key, parked_at DESC);
+CREATE INDEX IF NOT EXISTS dead_letter_by_time ON dead_letter (parked_at);
