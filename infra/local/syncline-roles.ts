@@ -66,7 +66,7 @@ export function writeSampleConfigVariant(
   config.processing = { ...config.processing, ...processing };
   config.metrics = {
     host: '127.0.0.1',
-    ports: { ingest: 0, offers: 0, sink: 0, 'register-index': 0, orders: 0, 'erp-orders': 0 },
+    ports: { ingest: 0, offers: 0, sink: 0, 'register-index': 0, orders: 0, 'erp-orders': 0, admin: 0 },
   };
   // The order lookup on any free port too.
   if (config.orders) config.orders = { ...config.orders, lookup: { port: 0 } };

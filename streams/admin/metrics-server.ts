@@ -2,7 +2,7 @@
  * The HTTP face every role shows: `/healthz` (the process is alive), `/readyz` (every consumer of
  * the role has joined its group and runs all of its tasks; 503 otherwise, with each consumer's
  * state) and `/metrics` for Prometheus, on a fastify server bound to the configured
- * address. The operator console and register API join this server in their own plugins later.
+ * address. The admin role adds its API here as a plugin (`routes`), under its own prefix.
  */
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
@@ -14,10 +14,13 @@ export interface MetricsServerOptions {
   readonly port: number;
   readonly registry: Registry;
   readonly readiness: () => ReadinessReport;
+  /** More routes, as an encapsulated plugin under `prefix` (the admin API). */
+  readonly routes?: { readonly prefix: string; readonly plugin: (app: FastifyInstance) => Promise<void> };
 }
 
 export async function startMetricsServer(options: MetricsServerOptions): Promise<FastifyInstance> {
-  const app = Fastify({ logger: false });
+  // Unknown request parameters are refused by name, not dropped silently (fastify's default).
+  const app = Fastify({ logger: false, ajv: { customOptions: { removeAdditional: false } } });
   app.get('/healthz', () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {
     const { ready, consumers } = options.readiness();
@@ -26,6 +29,7 @@ export async function startMetricsServer(options: MetricsServerOptions): Promise
   app.get('/metrics', async (_request, reply) => {
     return reply.header('content-type', options.registry.contentType).send(await options.registry.metrics());
   });
+  if (options.routes) await app.register(options.routes.plugin, { prefix: options.routes.prefix });
   try {
     await app.listen({ host: options.host, port: options.port });
   } catch (error) {

@@ -43,7 +43,7 @@ import {
   type KafkaTlsConfig,
 } from '../runtime/kafka/kafka-security.ts';
 
-export type RoleName = 'ingest' | 'offers' | 'sink' | 'register-index' | 'orders' | 'erp-orders';
+export type RoleName = 'ingest' | 'offers' | 'sink' | 'register-index' | 'orders' | 'erp-orders' | 'admin';
 export const roleNames: readonly RoleName[] = [
   'ingest',
   'offers',
@@ -51,6 +51,7 @@ export const roleNames: readonly RoleName[] = [
   'register-index',
   'orders',
   'erp-orders',
+  'admin',
 ];
 
 /** A channel: what the offers processor computes for it, and how its sink delivers it. */
@@ -96,6 +97,13 @@ export interface SynclineConfig {
   readonly cdc?: CdcConfig;
   /** Channel orders into the ERP: the orders processor's rules and the ERP order sink's database. */
   readonly orders?: OrdersConfig;
+  /** The admin role: the operator's API over the register and the dead letters. */
+  readonly admin: AdminConfig;
+}
+
+export interface AdminConfig {
+  /** The most rows one page of a list may ask for. */
+  readonly maxPageSize: number;
 }
 
 const port = { type: 'integer', minimum: 0, maximum: 65535 } as const;
@@ -165,6 +173,7 @@ export const synclineConfigSchema = {
             'register-index': { ...port, default: 9467 },
             orders: { ...port, default: 9470 },
             'erp-orders': { ...port, default: 9471 },
+            admin: { ...port, default: 9468 },
           },
         },
       },
@@ -180,6 +189,21 @@ export const synclineConfigSchema = {
     ops: opsJsonSchema,
     cdc: cdcJsonSchema,
     orders: ordersJsonSchema,
+    admin: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      description: 'the admin role (its API is served on metrics.ports.admin, next to /metrics)',
+      properties: {
+        maxPageSize: {
+          type: 'integer',
+          minimum: 1,
+          maximum: 10_000,
+          default: 500,
+          description: 'the most rows one page of a list may ask for (limit)',
+        },
+      },
+    },
   },
 } as const;
 

@@ -27,6 +27,7 @@ import { ingestRole } from './ingest-role.ts';
 import { offersRole } from './offers-role.ts';
 import { ordersRole } from './orders-role.ts';
 import { startErpOrdersRole } from './erp-orders-role.ts';
+import { startAdminRole } from './admin-role.ts';
 import { startRegisterIndexRole } from './register-index-role.ts';
 import type { Role } from './role.ts';
 import { startSinkRole } from './sink-role.ts';
@@ -60,6 +61,7 @@ export async function runRole(options: RunRoleOptions): Promise<RunningRole> {
   const { config, logger } = options;
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'syncline_' });
+  if (options.role === 'admin') return runAdminRole(options, registry);
   let started: Started | undefined;
   // A consumer kafkajs gave up on never comes back, and a role without it would look alive while
   // doing nothing: exit non-zero, so the supervisor (Kubernetes, systemd) starts a fresh process
@@ -99,6 +101,20 @@ export async function runRole(options: RunRoleOptions): Promise<RunningRole> {
       await server.close();
     },
   };
+}
+
+/** The admin role serves its API on the role's own server: started with it, stopped with it. */
+async function runAdminRole(options: RunRoleOptions, registry: Registry): Promise<RunningRole> {
+  const { config, logger } = options;
+  const admin = await startAdminRole({ config, logger, registry, port: options.metricsPort });
+  const address = admin.server.server.address();
+  const boundPort = address !== null && typeof address === 'object' ? address.port : 0;
+  const metricsUrl = `http://${config.metrics.host}:${boundPort}/metrics`;
+  logger.info(
+    { role: options.role, metrics: metricsUrl, api: `http://${config.metrics.host}:${boundPort}/api/v1` },
+    'running',
+  );
+  return { metricsUrl, stop: () => admin.stop() };
 }
 
 /**

@@ -62,7 +62,7 @@ test('the compiled CLI answers --help as the entrypoint runs it, without tsx or 
   assert.equal(result.status, 0, result.stderr);
   assert.match(
     result.stdout,
-    /^usage: syncline <ingest\|offers\|sink\|register-index\|orders\|erp-orders> --config/,
+    /^usage: syncline <ingest\|offers\|sink\|register-index\|orders\|erp-orders\|admin> --config/,
   );
 });
 

@@ -36,7 +36,10 @@ export function testChannel(sink: Record<string, unknown>): TestChannel {
     channels: unknown[];
   };
   config.processing = { ...(config.processing as object), stateDir: join(dir, 'state') };
-  config.metrics = { host: '127.0.0.1', ports: { ingest: 0, offers: 0, sink: 0, 'register-index': 0 } };
+  config.metrics = {
+    host: '127.0.0.1',
+    ports: { ingest: 0, offers: 0, sink: 0, 'register-index': 0, admin: 0 },
+  };
   config.channels.push({ id, kind: 'magento', priceList: 'B2C-EUR', warehouses: ['WH-MAIN'], sink });
   const configFile = join(dir, 'syncline.yaml');
   writeFileSync(configFile, stringify(config));

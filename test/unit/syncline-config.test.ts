@@ -88,6 +88,7 @@ describe('loadSynclineConfig', () => {
         'register-index': 9467,
         orders: 9470,
         'erp-orders': 9471,
+        admin: 9468,
       },
     });
     assert.deepEqual(config.ops, {
@@ -176,6 +177,7 @@ describe('loadSynclineConfig', () => {
         'register-index': 9467,
         orders: 9470,
         'erp-orders': 9471,
+        admin: 9468,
       },
     });
     assert.equal(config.ops, undefined, 'no ops database is needed while no channel has a sink');
