@@ -6,6 +6,7 @@
  *   npm run syncline -- offers --config infra/local/syncline.yaml [--metrics-port 0]
  *   npm run syncline -- sink --config infra/local/syncline.yaml [--channel webshop ...]
  *   npm run syncline -- register-index --config infra/local/syncline.yaml
+ *   npm run syncline -- admin --config infra/local/syncline.yaml   (the Admin API, docs/console.md)
  *   npm run syncline -- sink --config syncline.yaml --channel webshop --check
  *   npm run syncline -- topology [--config infra/local/syncline.yaml]
  *
