@@ -3,6 +3,7 @@
  * wait must not cost the consumer its group membership), and for the ops database to answer again
  * after an outage, told once when it goes and once when it is back.
  */
+import { setTimeout as sleepFor } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { OpsUnavailable } from './ops/ops-outage.ts';
 import { backoffDelayMs, type RetryPolicy } from './retry-backoff.ts';
@@ -36,10 +37,10 @@ export async function pause(ms: number, deps: Waiting): Promise<void> {
   }
 }
 
-function defaultSleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+/** Node's own abortable timer removes its listener from the signal when the time is up. */
+async function defaultSleep(ms: number, signal: AbortSignal): Promise<void> {
+  await sleepFor(ms, undefined, { signal }).catch((error: unknown) => {
+    if (!signal.aborted) throw error;
   });
 }
 

@@ -12,7 +12,7 @@ describe('pause', () => {
     const stop = new AbortController();
     let heartbeats = 0;
     for (let i = 0; i < 5; i++)
-      await pause(5, { signal: stop.signal, heartbeat: async () => void heartbeats++ });
+      await pause(5, { signal: stop.signal, heartbeat: () => Promise.resolve(void heartbeats++) });
     assert.equal(heartbeats, 5);
     assert.equal(getEventListeners(stop.signal, 'abort').length, 0);
   });
@@ -20,7 +20,7 @@ describe('pause', () => {
   it('ends at once when the sink stops during a sleep', async () => {
     const stop = new AbortController();
     const began = Date.now();
-    const waiting = pause(60_000, { signal: stop.signal, heartbeat: async () => undefined });
+    const waiting = pause(60_000, { signal: stop.signal, heartbeat: () => Promise.resolve() });
     setTimeout(() => stop.abort(), 20);
     await waiting;
     assert.ok(Date.now() - began < 5_000, `pause ended ${Date.now() - began} ms after it began`);
