@@ -4,7 +4,34 @@
  */
 const iso = (at: Date | null | undefined): string | null => (at ? at.toISOString() : null);
 
-export interface RegisterRow {
+/** The ERP lineage columns every index row carries: where the change came from in the ERP. */
+export interface ErpLineageColumns {
+  readonly erp_source: string | null;
+  readonly erp_table: string | null;
+  readonly erp_position: string | null;
+  readonly erp_tx_id: string | null;
+  readonly erp_commit_at: Date | null;
+}
+
+export interface ErpOrigin {
+  readonly source: string | null;
+  readonly table: string | null;
+  readonly position: string | null;
+  readonly txId: string | null;
+  readonly commitAt: string | null;
+}
+
+export function erpOriginOf(row: ErpLineageColumns): ErpOrigin {
+  return {
+    source: row.erp_source,
+    table: row.erp_table,
+    position: row.erp_position,
+    txId: row.erp_tx_id,
+    commitAt: iso(row.erp_commit_at),
+  };
+}
+
+export interface RegisterRow extends ErpLineageColumns {
   readonly register_partition: number;
   readonly register_offset: string;
   readonly channel: string;
@@ -21,11 +48,6 @@ export interface RegisterRow {
   readonly offer_topic: string;
   readonly offer_partition: number;
   readonly offer_offset: string;
-  readonly erp_source: string | null;
-  readonly erp_table: string | null;
-  readonly erp_position: string | null;
-  readonly erp_tx_id: string | null;
-  readonly erp_commit_at: Date | null;
   readonly recorded_at: Date;
   readonly recorded_at_exact: string;
   readonly latency_ms: string | null;
@@ -49,20 +71,14 @@ export function registerEntryOf(row: RegisterRow) {
       partition: row.offer_partition,
       offset: String(row.offer_offset),
     },
-    erp: {
-      source: row.erp_source,
-      table: row.erp_table,
-      position: row.erp_position,
-      txId: row.erp_tx_id,
-      commitAt: iso(row.erp_commit_at),
-    },
+    erp: erpOriginOf(row),
     recordedAt: row.recorded_at_exact,
     latencyMs: row.latency_ms === null ? null : Number(row.latency_ms),
     register: { partition: row.register_partition, offset: String(row.register_offset) },
   };
 }
 
-export interface ProblemRow {
+export interface ProblemRow extends ErpLineageColumns {
   readonly dlq_topic: string;
   readonly dlq_partition: number;
   readonly dlq_offset: string;
@@ -76,11 +92,6 @@ export interface ProblemRow {
   readonly source_partition: number;
   readonly source_offset: string;
   readonly source_key: string | null;
-  readonly erp_source: string | null;
-  readonly erp_table: string | null;
-  readonly erp_position: string | null;
-  readonly erp_tx_id: string | null;
-  readonly erp_commit_at: Date | null;
   readonly parked_at: Date;
   readonly parked_at_exact: string;
   readonly closed_at: Date | null;
@@ -115,13 +126,7 @@ export function problemOf(row: ProblemRow) {
       offset: String(row.source_offset),
       key: row.source_key,
     },
-    erp: {
-      source: row.erp_source,
-      table: row.erp_table,
-      position: row.erp_position,
-      txId: row.erp_tx_id,
-      commitAt: iso(row.erp_commit_at),
-    },
+    erp: erpOriginOf(row),
     deadLetter: { topic: row.dlq_topic, partition: row.dlq_partition, offset: String(row.dlq_offset) },
   };
 }

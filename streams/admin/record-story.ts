@@ -5,6 +5,7 @@
  * with its HTTP status and the channel's own words; and every dead letter of the key at any stage,
  * open or closed. Read from the ops database's indexes; the assembly here is pure.
  */
+import { erpOriginOf, type ErpOrigin, type RegisterRow } from './admin-rows.ts';
 import type { SqlQuery } from './register-query.ts';
 
 /** How many register entries of one key a story reads at most (newest first). */
@@ -19,36 +20,30 @@ export function storyEntries(channel: string, key: string): SqlQuery {
   };
 }
 
-export interface EntryRow {
-  readonly register_partition: number;
-  readonly register_offset: string;
-  readonly status: string;
-  readonly operation: string;
-  readonly content_hash: string;
-  readonly attempt: number;
-  readonly http_status: number | null;
-  readonly error_code: string | null;
-  readonly channel_error: string | null;
-  readonly sentence: string;
-  readonly offer_topic: string;
-  readonly offer_partition: number;
-  readonly offer_offset: string;
-  readonly erp_source: string | null;
-  readonly erp_table: string | null;
-  readonly erp_position: string | null;
-  readonly erp_tx_id: string | null;
-  readonly erp_commit_at: Date | null;
-  readonly recorded_at: Date;
-  readonly latency_ms: string | null;
-}
-
-export interface ErpOrigin {
-  readonly source: string | null;
-  readonly table: string | null;
-  readonly position: string | null;
-  readonly txId: string | null;
-  readonly commitAt: string | null;
-}
+/** A register row as a story reads it. */
+export type EntryRow = Pick<
+  RegisterRow,
+  | 'register_partition'
+  | 'register_offset'
+  | 'status'
+  | 'operation'
+  | 'content_hash'
+  | 'attempt'
+  | 'http_status'
+  | 'error_code'
+  | 'channel_error'
+  | 'sentence'
+  | 'offer_topic'
+  | 'offer_partition'
+  | 'offer_offset'
+  | 'erp_source'
+  | 'erp_table'
+  | 'erp_position'
+  | 'erp_tx_id'
+  | 'erp_commit_at'
+  | 'recorded_at'
+  | 'latency_ms'
+>;
 
 export interface StoryAttempt {
   readonly attempt: number;
@@ -77,8 +72,6 @@ export interface StoryVersion {
   readonly attempts: StoryAttempt[];
 }
 
-const iso = (at: Date | null) => (at === null ? null : at.toISOString());
-
 /**
  * The versions of a key on a channel, newest first, each with its attempts oldest first. The rows
  * come newest first (storyEntries); a version is one channel record (topic, partition, offset).
@@ -99,13 +92,7 @@ export function storyVersions(rows: readonly EntryRow[]): StoryVersion[] {
             operation: row.operation,
             contentHash: row.content_hash,
           },
-          erp: {
-            source: row.erp_source,
-            table: row.erp_table,
-            position: row.erp_position,
-            txId: row.erp_tx_id,
-            commitAt: iso(row.erp_commit_at),
-          },
+          erp: erpOriginOf(row),
           outcome: row.status,
           attempts: [],
         },
