@@ -10,6 +10,7 @@ import type { AdminDeps } from './admin-deps.ts';
 import { problemOf, type ProblemRow } from './admin-rows.ts';
 import { isoTime, problemSchema } from './admin-schemas.ts';
 import { opsQuery } from './ops-query.ts';
+import { pagedQuerystring, pageOf, pageSchema } from './paging.ts';
 import {
   problemCursorAfter,
   problemGroups,
@@ -135,25 +136,9 @@ export function problemRoutes(app: FastifyInstance, deps: AdminDeps): void {
         description:
           'The latest parked record of each key per stage (and channel), with its sentence, where it was parked and its ERP lineage. state=open lists those no later delivery of the key has closed.',
         tags: ['problems'],
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: {
-            ...filterProperties,
-            limit: { type: 'integer', minimum: 1, maximum: deps.maxPageSize, default: 50 },
-            cursor: { type: 'string', minLength: 1, description: 'nextCursor of the previous page' },
-          },
-        },
+        querystring: pagedQuerystring(filterProperties, deps.maxPageSize),
         response: {
-          200: {
-            type: 'object',
-            required: ['problems', 'nextCursor'],
-            additionalProperties: false,
-            properties: {
-              problems: { type: 'array', items: problemSchema },
-              nextCursor: { type: ['string', 'null'] },
-            },
-          },
+          200: pageSchema('problems', problemSchema),
           ...errorResponses(400),
         },
       },
@@ -162,12 +147,10 @@ export function problemRoutes(app: FastifyInstance, deps: AdminDeps): void {
       const { limit, cursor, ...query } = request.query;
       const filters = filtersOf(query);
       const rows = await opsQuery<ProblemRow>(deps.ops, problemPage(filters, limit, cursor));
-      const page = rows.slice(0, limit);
-      const last = page.at(-1);
-      return {
-        problems: page.map(problemOf),
-        nextCursor: rows.length > limit && last ? problemCursorAfter(filters, last) : null,
-      };
+      const { items, nextCursor } = pageOf(rows, limit, problemOf, (last) =>
+        problemCursorAfter(filters, last),
+      );
+      return { problems: items, nextCursor };
     },
   );
 }

@@ -9,6 +9,7 @@ import type { AdminDeps } from './admin-deps.ts';
 import { registerEntryOf, type RegisterRow } from './admin-rows.ts';
 import { isoTime, registerEntrySchema, syncStatuses } from './admin-schemas.ts';
 import { opsQuery } from './ops-query.ts';
+import { pagedQuerystring, pageOf, pageSchema } from './paging.ts';
 import {
   registerCounts,
   registerCursorAfter,
@@ -67,25 +68,9 @@ export function registerRoutes(app: FastifyInstance, deps: AdminDeps): void {
         description:
           'Register entries (one per outcome of one attempt) matching every filter given, newest first. Page with nextCursor: it continues strictly after the last entry of the page, so entries indexed meanwhile cause no gap or repeat.',
         tags: ['register'],
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: {
-            ...filterProperties,
-            limit: { type: 'integer', minimum: 1, maximum: deps.maxPageSize, default: 50 },
-            cursor: { type: 'string', minLength: 1, description: 'nextCursor of the previous page' },
-          },
-        },
+        querystring: pagedQuerystring(filterProperties, deps.maxPageSize),
         response: {
-          200: {
-            type: 'object',
-            required: ['entries', 'nextCursor'],
-            additionalProperties: false,
-            properties: {
-              entries: { type: 'array', items: registerEntrySchema },
-              nextCursor: { type: ['string', 'null'] },
-            },
-          },
+          200: pageSchema('entries', registerEntrySchema),
           ...errorResponses(400),
         },
       },
@@ -94,12 +79,10 @@ export function registerRoutes(app: FastifyInstance, deps: AdminDeps): void {
       const { limit, cursor, ...query } = request.query;
       const filters = filtersOf(query);
       const rows = await opsQuery<RegisterRow>(deps.ops, registerSearch(filters, limit, cursor));
-      const page = rows.slice(0, limit);
-      const last = page.at(-1);
-      return {
-        entries: page.map(registerEntryOf),
-        nextCursor: rows.length > limit && last ? registerCursorAfter(filters, last) : null,
-      };
+      const { items, nextCursor } = pageOf(rows, limit, registerEntryOf, (last) =>
+        registerCursorAfter(filters, last),
+      );
+      return { entries: items, nextCursor };
     },
   );
 
