@@ -11,11 +11,11 @@ import type { Logger } from 'pino';
 import type { TopicCodec } from '../runtime/codec/topic-codec.ts';
 import type { ConsumerReadiness } from '../runtime/readiness.ts';
 import { consumeInBatches, type RunningConsumer } from '../runtime/sink/batch-consumer.ts';
+import { insertIndexRows, keepRetention, type IndexTable } from './ops/index-table.ts';
 import { deadLetterIndexTopology } from './sink-topology.ts';
 import { deadLetterRow, isParkedRecord, type DeadLetterRow, type SourcePrefix } from './dead-letter-row.ts';
 
 export const deadLetterIndexGroup = deadLetterIndexTopology.group;
-const retentionEveryMs = 5 * 60_000;
 
 export interface DeadLetterIndexOptions {
   readonly kafka: Kafka;
@@ -56,21 +56,17 @@ const columns: readonly (keyof DeadLetterRow)[] = [
   'parked_at',
 ];
 
+const deadLetterTable: IndexTable = {
+  name: 'dead_letter',
+  columns,
+  positionColumns: ['dlq_topic', 'dlq_partition', 'dlq_offset'],
+  timeColumn: 'parked_at',
+  what: 'dead-letter index',
+};
+
 export async function runDeadLetterIndex(options: DeadLetterIndexOptions): Promise<RunningConsumer> {
   const { ops, logger } = options;
-  const purge = async () => {
-    const result = await ops.query(
-      `DELETE FROM dead_letter WHERE parked_at < now() - $1 * interval '1 day'`,
-      [options.retentionDays],
-    );
-    if ((result.rowCount ?? 0) > 0)
-      logger.info({ rows: result.rowCount }, 'dead-letter index: old rows deleted');
-  };
-  await purge();
-  const timer = setInterval(
-    () => void purge().catch((error: unknown) => logger.warn({ err: error }, 'purge failed')),
-    retentionEveryMs,
-  );
+  const stopRetention = await keepRetention(ops, deadLetterTable, options.retentionDays, logger);
   const consumer = await consumeInBatches({
     kafka: options.kafka,
     groupId: deadLetterIndexGroup,
@@ -92,21 +88,14 @@ export async function runDeadLetterIndex(options: DeadLetterIndexOptions): Promi
           );
         }
       }
-      if (rows.length > 0) {
-        await ops.query(
-          `INSERT INTO dead_letter (${columns.join(', ')})
-           SELECT ${columns.join(', ')} FROM jsonb_populate_recordset(NULL::dead_letter, $1::jsonb)
-           ON CONFLICT (dlq_topic, dlq_partition, dlq_offset) DO NOTHING`,
-          [JSON.stringify(rows)],
-        );
-      }
+      await insertIndexRows(ops, deadLetterTable, rows);
       options.onIndexed?.(rows.length);
       return true;
     },
   });
   return {
     async stop() {
-      clearInterval(timer);
+      stopRetention();
       await consumer.stop();
     },
   };

@@ -11,11 +11,11 @@ import type { TopicCodec } from '../runtime/codec/topic-codec.ts';
 import type { ConsumerReadiness } from '../runtime/readiness.ts';
 import type { ConsumerLagReporting } from '../runtime/kafka/consumer-lag.ts';
 import { consumeInBatches, type RunningConsumer } from '../runtime/sink/batch-consumer.ts';
+import { insertIndexRows, keepRetention, type IndexTable } from './ops/index-table.ts';
 import { registerTopic, type RegisterEntry } from './register-entry.ts';
 import { registerIndexTopology } from './sink-topology.ts';
 
 export const registerIndexGroup = registerIndexTopology.group;
-const retentionEveryMs = 5 * 60_000;
 
 export interface RegisterIndexOptions {
   readonly kafka: Kafka;
@@ -59,25 +59,21 @@ const columns = [
   'paused_ms',
 ] as const;
 
+const registerTable: IndexTable = {
+  name: 'sync_register',
+  columns,
+  positionColumns: ['register_partition', 'register_offset'],
+  timeColumn: 'recorded_at',
+  what: 'register index',
+};
+
 /** An entry as read back: those written before the schema carried the channel-wide fields lack them. */
 type IndexedEntry = Omit<RegisterEntry, 'scope' | 'probeIntervalMs' | 'pausedMs'> &
   Partial<Pick<RegisterEntry, 'scope' | 'probeIntervalMs' | 'pausedMs'>>;
 
 export async function runRegisterIndex(options: RegisterIndexOptions): Promise<RunningConsumer> {
   const { ops, logger } = options;
-  const purge = async () => {
-    const result = await ops.query(
-      `DELETE FROM sync_register WHERE recorded_at < now() - $1 * interval '1 day'`,
-      [options.retentionDays],
-    );
-    if ((result.rowCount ?? 0) > 0)
-      logger.info({ rows: result.rowCount }, 'register index: old rows deleted');
-  };
-  await purge();
-  const timer = setInterval(
-    () => void purge().catch((error: unknown) => logger.warn({ err: error }, 'purge failed')),
-    retentionEveryMs,
-  );
+  const stopRetention = await keepRetention(ops, registerTable, options.retentionDays, logger);
   const consumer = await consumeInBatches({
     kafka: options.kafka,
     groupId: registerIndexGroup,
@@ -91,22 +87,14 @@ export async function runRegisterIndex(options: RegisterIndexOptions): Promise<R
       const rows = records
         .filter((r) => r.value !== undefined && r.value !== null)
         .map((r) => rowOf(r.partition, r.offset, r.value as IndexedEntry));
-      if (rows.length > 0) {
-        // One statement per batch: the rows as a JSON array, expanded in the database.
-        await ops.query(
-          `INSERT INTO sync_register (${columns.join(', ')})
-           SELECT ${columns.join(', ')} FROM jsonb_populate_recordset(NULL::sync_register, $1::jsonb)
-           ON CONFLICT (register_partition, register_offset) DO NOTHING`,
-          [JSON.stringify(rows)],
-        );
-      }
+      await insertIndexRows(ops, registerTable, rows);
       options.onIndexed?.(rows.length);
       return true;
     },
   });
   return {
     async stop() {
-      clearInterval(timer);
+      stopRetention();
       await consumer.stop();
     },
   };
