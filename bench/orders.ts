@@ -24,7 +24,12 @@ import { status, up } from '../infra/local/stack.ts';
 import { startRole, writeSampleConfigVariant, type RoleProcess } from '../infra/local/syncline-roles.ts';
 import type { ChannelOrder } from '../streams/contracts/orders/index.ts';
 import { channelOrder, orderLine } from '../test/helpers/channel-orders.ts';
-import { ordersConfigFile, OrderFlowProducer } from '../test/helpers/order-flow.ts';
+import {
+  addErpProducts,
+  orderSkus,
+  ordersConfigFile,
+  OrderFlowProducer,
+} from '../test/helpers/order-flow.ts';
 import { testKafka } from '../test/helpers/read-topic.ts';
 import { createScratchErp } from '../test/helpers/scratch-erp.ts';
 import { percentile } from './stats.ts';
@@ -43,7 +48,7 @@ if (!(total > 0) || !(rate >= 0) || !(processorInstances >= 1)) throw new Error(
 
 if ((await status()).some((part) => part.problem !== undefined)) await up();
 const run = `B${randomBytes(3).toString('hex')}`;
-const skus = Array.from({ length: 20 }, (_, i) => `SKU-${String(i + 1).padStart(6, '0')}`);
+const skus = orderSkus(run, 20);
 const dir = mkdtempSync(join(tmpdir(), 'bench-orders-'));
 const erp = await createScratchErp('bench_orders');
 const roles: RoleProcess[] = [];
@@ -74,6 +79,7 @@ async function rowsWritten(prefix: string): Promise<number> {
 
 try {
   await seedErp({ target: 'postgres', size: 'tiny', databases: erp.databases });
+  await addErpProducts(erp, ['postgres'], skus);
   await producer.catalogOf(skus, ['WH-MAIN', 'WH-3PL']);
   const erpSection = { database: 'postgres', url: erp.urls.postgres, schema: 'erp', poolSize: 8 };
   const configOf = (name: string) =>

@@ -10,6 +10,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import type { Kafka, Producer } from 'kafkajs';
 import { parse, stringify } from 'yaml';
 import { registryUrl } from '../../infra/local/stack-config.ts';
+import type { ErpTarget } from '../../infra/local/erp/connect.ts';
+import type { ScratchErp } from './scratch-erp.ts';
 import { skuOfKey, stockKey } from '../../streams/contracts/canonical.ts';
 import type { ChannelOrder } from '../../streams/contracts/orders/index.ts';
 import type { RegisterEntry } from '../../streams/contracts/register-entry.ts';
@@ -60,7 +62,12 @@ export class OrderFlowProducer {
     return codec;
   }
 
-  /** Products known to the ERP with plenty of stock in each warehouse given. */
+  /**
+   * Products known to the ERP with plenty of stock in each warehouse given. The catalog topics are
+   * the stack's own, read by every other test's offers processor: give SKUs of the test's own
+   * (`orderSkus`), never the sample's, or its products lose their EAN and brand and their stock
+   * jumps for every test that runs after.
+   */
   async catalogOf(skus: readonly string[], warehouses: readonly string[], onHand = 1_000_000): Promise<void> {
     const admin = this.kafka.admin();
     await admin.connect();
@@ -152,4 +159,20 @@ export function lookupUrlOf(output: string): string {
   const url = /"lookup":"(http[^"]+)"/.exec(output)?.[1];
   if (url === undefined) throw new Error('the erp-orders role printed no lookup address');
   return url;
+}
+
+/** SKUs of a test's own, unknown to the sample ERP and to every other test. */
+export function orderSkus(run: string, count: number): string[] {
+  return Array.from({ length: count }, (_, i) => `ORD-${run}-${String(i + 1).padStart(4, '0')}`);
+}
+
+/** Adds the SKUs to a scratch ERP's products, so its order lines may refer to them. */
+export async function addErpProducts(
+  erp: ScratchErp,
+  targets: readonly ErpTarget[],
+  skus: readonly string[],
+): Promise<void> {
+  for (const target of targets)
+    for (const sku of skus)
+      await erp.query(target, 'INSERT INTO product (sku, name) VALUES (?, ?)', [sku, `Product ${sku}`]);
 }

@@ -20,7 +20,13 @@ import type { RoleName } from '../../streams/config/syncline-config.ts';
 import type { ChannelOrder, ErpOrderCommand } from '../../streams/contracts/orders/index.ts';
 import { avroReader, schemaRegistry } from '../../streams/runtime/codec/avro-codec.ts';
 import { channelOrder, orderLine } from '../helpers/channel-orders.ts';
-import { orderRegisterEntries, ordersConfigFile, OrderFlowProducer } from '../helpers/order-flow.ts';
+import {
+  addErpProducts,
+  orderRegisterEntries,
+  orderSkus,
+  ordersConfigFile,
+  OrderFlowProducer,
+} from '../helpers/order-flow.ts';
 import { readTopic, testKafka } from '../helpers/read-topic.ts';
 import { createScratchErp, type ScratchErp } from '../helpers/scratch-erp.ts';
 import { waitUntil } from '../helpers/wait-until.ts';
@@ -28,7 +34,7 @@ import { waitUntil } from '../helpers/wait-until.ts';
 const total = 2_000;
 const kafka = testKafka('orders-eos-test');
 const run = `K${randomBytes(3).toString('hex')}`;
-const skus = Array.from({ length: 20 }, (_, i) => `SKU-${String(i + 1).padStart(6, '0')}`);
+const skus = orderSkus(run, 20);
 
 interface Instance {
   readonly role: RoleName;
@@ -75,6 +81,7 @@ before(async () => {
   const dir = mkdtempSync(join(tmpdir(), 'orders-eos-'));
   erp = await createScratchErp('orders_eos');
   await seedErp({ target: 'postgres', size: 'tiny', databases: erp.databases });
+  await addErpProducts(erp, ['postgres'], skus);
   producer = await OrderFlowProducer.open(kafka);
   await producer.catalogOf(skus, ['WH-MAIN', 'WH-3PL']);
   const erpSection = { database: 'postgres', url: erp.urls.postgres, schema: 'erp', poolSize: 4 };

@@ -21,6 +21,8 @@ import {
   lookupUrlOf,
   orderDeadLetters,
   orderRegisterEntries,
+  addErpProducts,
+  orderSkus,
   ordersConfigFile,
   OrderFlowProducer,
 } from '../helpers/order-flow.ts';
@@ -30,7 +32,7 @@ import { waitUntil } from '../helpers/wait-until.ts';
 
 const kafka = testKafka('orders-flow-test');
 const run = randomBytes(3).toString('hex');
-const skus = Array.from({ length: 10 }, (_, i) => `SKU-${String(i + 1).padStart(6, '0')}`);
+const skus = orderSkus(run, 10);
 let erp: ScratchErp;
 let producer: OrderFlowProducer;
 let dir: string;
@@ -122,6 +124,7 @@ before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'orders-flow-'));
   erp = await createScratchErp('orders_flow');
   await seedErp({ target: 'all', size: 'tiny', databases: erp.databases });
+  await addErpProducts(erp, ['postgres', 'mariadb'], skus);
   producer = await OrderFlowProducer.open(kafka);
   await producer.catalogOf(skus, ['WH-MAIN', 'WH-3PL']);
   const config = erpConfig('postgres');
@@ -138,8 +141,8 @@ after(async () => {
 describe('channel orders into the ERP', () => {
   it('writes accepted orders to the PostgreSQL ERP and parks unknown SKU, zero quantity and wrong currency with their reasons while the rest flows', async () => {
     const good = Array.from({ length: 30 }, (_, n) => goodOrder(n));
-    const unknownSku = goodOrder(100, { lines: [orderLine(1, 'SKU-000001'), orderLine(2, `NOPE-${run}`)] });
-    const zeroQuantity = goodOrder(101, { lines: [orderLine(1, 'SKU-000002', 0)] });
+    const unknownSku = goodOrder(100, { lines: [orderLine(1, skus[0]!), orderLine(2, `NOPE-${run}`)] });
+    const zeroQuantity = goodOrder(101, { lines: [orderLine(1, skus[1]!, 0)] });
     const wrongCurrency = goodOrder(102, { currency: 'USD' });
     await producer.send([...good.slice(0, 15), unknownSku, zeroQuantity, wrongCurrency, ...good.slice(15)]);
 
@@ -165,7 +168,7 @@ describe('channel orders into the ERP', () => {
         [
           zeroQuantity.channelOrderId,
           'BAD_QUANTITY',
-          `order ${zeroQuantity.channelOrderId} from webshop: line 1 (SKU SKU-000002) has quantity 0; a quantity is a whole number of at least 1`,
+          `order ${zeroQuantity.channelOrderId} from webshop: line 1 (SKU ${skus[1]}) has quantity 0; a quantity is a whole number of at least 1`,
         ],
         [
           wrongCurrency.channelOrderId,
